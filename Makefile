@@ -1,0 +1,46 @@
+# Mekong — the two commands are `make run` and `make test`; the rest are helpers they use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run demo migrate test lint typecheck pytest messages clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	DEBUG=$${DEBUG:-1} $(BIN)/mekong migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-1} $(BIN)/mekong load_demo
+
+run: demo
+	DEBUG=$${DEBUG:-1} $(BIN)/mekong runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: install
+	MEKONG_ALLOW_DEV_SECRET=1 $(BIN)/mypy
+
+pytest: install
+	MEKONG_ALLOW_DEV_SECRET=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+# Compile translations after editing src/mekong/locale/*/LC_MESSAGES/django.po (msgfmt not needed).
+messages: install
+	$(BIN)/python -m mekong.core.i18n compile
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

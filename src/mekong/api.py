@@ -1,0 +1,54 @@
+"""The JSON API: django-ninja, versioned under /api/v1/, OpenAPI 3 at /api/openapi.json.
+
+Each domain app contributes a router from its `api.py`; errors share one shape:
+{"code", "message" (Vietnamese), "message_en", "errors": [{"field", "row"?, "message", "message_en"}]}.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from mekong.accounts.api import router as accounts_router
+from mekong.catalog.api import router as catalog_router
+from mekong.core.errors import DomainError, FieldError
+from mekong.geo.api import router as geo_router
+
+api = NinjaAPI(
+    title="Mekong API",
+    version="1",
+    description="Nền tảng dịch vụ công Mekong — API phiên bản 1. Mekong digital-government platform, API v1.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        FieldError(
+            field=".".join(str(part) for part in error.get("loc", ())[1:]) or "body",
+            message=_("Giá trị không hợp lệ: {detail}"),
+            params={"detail": error.get("msg", "")},
+        )
+        for error in exc.errors
+    ]
+    wrapped = DomainError(_("Dữ liệu gửi lên không hợp lệ."), errors=errors, code="validation_error", status=422)
+    return api.create_response(request, wrapped.as_dict(), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    wrapped = DomainError(_("Cần đăng nhập: thiếu hoặc sai mã truy cập."), code="unauthorized", status=401)
+    return api.create_response(request, wrapped.as_dict(), status=401)
+
+
+api.add_router("/v1/auth", accounts_router, tags=["accounts"])
+api.add_router("/v1/procedures", catalog_router, tags=["catalog"])
+api.add_router("/v1/units", geo_router, tags=["geo"])
