@@ -39,7 +39,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         )
         for error in exc.errors
     ]
-    wrapped = DomainError(_("Dữ liệu gửi lên không hợp lệ."), errors=errors, code="validation_error", status=422)
+    wrapped = DomainError(
+        _("Dữ liệu gửi lên không hợp lệ."), errors=errors, code="validation_error", status=422
+    )
     return api.create_response(request, wrapped.as_dict(), status=422)
 
 

@@ -167,6 +167,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request without it
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
