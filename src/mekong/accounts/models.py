@@ -26,10 +26,16 @@ class UserKind(models.TextChoices):
 
 
 class User(AbstractUser):
-    kind = models.CharField(_("loại tài khoản"), max_length=10, choices=UserKind.choices, default=UserKind.CITIZEN)
+    kind = models.CharField(
+        _("loại tài khoản"), max_length=10, choices=UserKind.choices, default=UserKind.CITIZEN
+    )
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     personal_id = models.CharField(
-        _("số định danh cá nhân"), max_length=12, unique=True, null=True, blank=True,
+        _("số định danh cá nhân"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[personal_id_validator],
     )
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True, validators=[phone_validator])
@@ -37,6 +43,16 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+        constraints = [
+            # Citizens sign in with their phone, so it names one citizen account. An official may use the
+            # same phone on their own citizen account.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(kind="citizen") & ~models.Q(phone=""),
+                name="accounts_citizen_phone_unique",
+                violation_error_message=_("Số điện thoại này đã được dùng cho một tài khoản công dân khác."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -65,7 +81,11 @@ class RoleAssignment(models.Model):
         verbose_name = _("phân công vai trò")
         verbose_name_plural = _("phân công vai trò")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "agency"], name="accounts_role_once_per_agency"),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"],
+                name="accounts_role_once_per_agency",
+                violation_error_message=_("Người này đã có vai trò này tại cơ quan này."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,8 @@
 from django.urls import path
 
+from mekong.backoffice import views
+
 app_name = "backoffice"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]

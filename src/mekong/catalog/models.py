@@ -1,7 +1,7 @@
 """Agencies and the procedure catalogue (thủ tục hành chính).
 
-Everything here is configuration as data: loaded and exported by `catalog.importer`, edited in the
-admin, never hard-coded.
+Everything here is configuration as data: imported and exported by `catalog.transfer` (JSON, Excel),
+written by `catalog.actions.import_catalog`, edited in the admin, never hard-coded.
 """
 
 from __future__ import annotations
@@ -37,11 +37,19 @@ class Agency(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     unit = models.ForeignKey(
-        "geo.AdministrativeUnit", verbose_name=_("địa bàn"), null=True, blank=True, on_delete=models.PROTECT,
+        "geo.AdministrativeUnit",
+        verbose_name=_("địa bàn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="agencies",
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
@@ -96,7 +104,9 @@ class OnlineLevel(models.TextChoices):
 
 
 class Procedure(models.Model):
-    code = models.CharField(_("mã thủ tục"), max_length=30, unique=True, validators=[procedure_code_validator])
+    code = models.CharField(
+        _("mã thủ tục"), max_length=30, unique=True, validators=[procedure_code_validator]
+    )
     name = models.CharField(_("tên thủ tục"), max_length=500)
     field = models.ForeignKey(
         ProcedureField, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
@@ -118,6 +128,11 @@ class Procedure(models.Model):
     online_level = models.CharField(_("mức độ trực tuyến"), max_length=10, choices=OnlineLevel.choices)
     requires_e_result = models.BooleanField(_("bắt buộc trả kết quả điện tử"), default=False)
     form_schema = models.JSONField(_("biểu mẫu (JSON Schema)"), default=dict, blank=True)
+    source = models.TextField(
+        _("nguồn số liệu"),
+        blank=True,
+        help_text=_("Nơi công bố thủ tục (Cổng DVC quốc gia, quyết định công bố...)."),
+    )
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
     search_key = models.TextField(editable=False)
 
@@ -135,7 +150,8 @@ class Procedure(models.Model):
 
     @property
     def total_fixed_fee(self) -> int:
-        return sum(item.amount for item in self.fee_items.all())
+        """Sum of the fee items that do not depend on a form value (prefetch `fee_items` for lists)."""
+        return sum(item.amount for item in self.fee_items.all() if not item.quantity_field)
 
 
 class RequiredDocument(models.Model):

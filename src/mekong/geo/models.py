@@ -33,11 +33,19 @@ class AdministrativeUnit(models.Model):
     name = models.CharField(_("tên"), max_length=200)
     short_name = models.CharField(_("tên ngắn"), max_length=200)
     parent = models.ForeignKey(
-        "self", verbose_name=_("trực thuộc"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     former_parent = models.ForeignKey(
-        "self", verbose_name=_("trực thuộc trước sắp xếp"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("trực thuộc trước sắp xếp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="former_children",
         help_text=_("Với ấp / khu vực: xã, phường trước ngày 01/07/2025."),
     )
@@ -68,7 +76,10 @@ class UnitSuccession(models.Model):
         AdministrativeUnit, verbose_name=_("đơn vị cũ"), on_delete=models.CASCADE, related_name="successions"
     )
     successor = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("đơn vị mới"), on_delete=models.CASCADE, related_name="predecessions"
+        AdministrativeUnit,
+        verbose_name=_("đơn vị mới"),
+        on_delete=models.CASCADE,
+        related_name="predecessions",
     )
     is_primary = models.BooleanField(_("đơn vị mặc định"), default=True)
     effective_date = models.DateField(_("ngày hiệu lực"))
@@ -78,6 +89,9 @@ class UnitSuccession(models.Model):
         verbose_name_plural = _("sắp xếp đơn vị hành chính")
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="geo_succession_pair"),
+            models.UniqueConstraint(
+                fields=["predecessor"], condition=models.Q(is_primary=True), name="geo_succession_one_primary"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -66,6 +66,7 @@ class Migration(migrations.Migration):
                 ('online_level', models.CharField(choices=[('full', 'Toàn trình'), ('partial', 'Một phần')], max_length=10, verbose_name='mức độ trực tuyến')),
                 ('requires_e_result', models.BooleanField(default=False, verbose_name='bắt buộc trả kết quả điện tử')),
                 ('form_schema', models.JSONField(blank=True, default=dict, verbose_name='biểu mẫu (JSON Schema)')),
+                ('source', models.TextField(blank=True, help_text='Nơi công bố thủ tục (Cổng DVC quốc gia, quyết định công bố...).', verbose_name='nguồn số liệu')),
                 ('is_active', models.BooleanField(default=True, verbose_name='đang áp dụng')),
                 ('search_key', models.TextField(editable=False)),
                 ('agencies', models.ManyToManyField(blank=True, related_name='procedures', to='catalog.agency', verbose_name='cơ quan tiếp nhận')),

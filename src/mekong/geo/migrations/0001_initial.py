@@ -60,4 +60,8 @@ class Migration(migrations.Migration):
             model_name='unitsuccession',
             constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='geo_succession_pair'),
         ),
+        migrations.AddConstraint(
+            model_name='unitsuccession',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('predecessor',), name='geo_succession_one_primary'),
+        ),
     ]

@@ -1,0 +1,75 @@
+"""Slow down password guessing: failed sign-ins are counted per client address and identifier in
+Django's cache (Redis in production, so every worker shares the count) over a fixed window that starts
+with the first failure."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from mekong.accounts.identifiers import normalize_identifier
+
+
+@dataclass(frozen=True)
+class FailureLimit:
+    attempts: int
+    window_seconds: int
+
+    @property
+    def window_minutes(self) -> int:
+        return max(1, self.window_seconds // 60)
+
+
+# 10 wrong passwords for one account from one address in 15 minutes, then wait.
+SIGN_IN_LIMIT = FailureLimit(attempts=10, window_seconds=15 * 60)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address. Behind N reverse proxies (setting MEKONG_TRUSTED_PROXY_COUNT, default 0) it is
+    the N-th entry from the right of X-Forwarded-For: entries further left are written by the client and
+    could be forged to escape the limit."""
+    proxies = int(getattr(settings, "MEKONG_TRUSTED_PROXY_COUNT", 0))
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _key(scope: str, address: str, identifier: str) -> str:
+    digest = hashlib.sha256(f"{address}|{normalize_identifier(identifier)}".encode()).hexdigest()
+    return f"mekong:signin-failures:{scope}:{digest}"
+
+
+class SignInThrottle:
+    """Counts failures for one (address, identifier) pair."""
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        identifier: str,
+        *,
+        scope: str = "default",
+        limit: FailureLimit = SIGN_IN_LIMIT,
+    ) -> None:
+        self.limit = limit
+        self.key = _key(scope, client_address(request), identifier)
+
+    def is_blocked(self) -> bool:
+        return int(cache.get(self.key, 0)) >= self.limit.attempts
+
+    def record_failure(self) -> None:
+        # add() starts the window on the first failure; incr() keeps it (the window is not extended).
+        if not cache.add(self.key, 1, timeout=self.limit.window_seconds):
+            try:
+                cache.incr(self.key)
+            except ValueError:  # expired between add() and incr()
+                cache.add(self.key, 1, timeout=self.limit.window_seconds)
+
+    def reset(self) -> None:
+        cache.delete(self.key)

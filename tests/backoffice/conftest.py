@@ -1,0 +1,52 @@
+"""Fixtures for the back office: an official with two roles in a commune, a citizen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from accounts.factories import CitizenFactory, OfficialFactory, RoleAssignmentFactory
+from catalog.factories import AgencyFactory
+from mekong.accounts.models import User
+from mekong.accounts.roles import Role
+from mekong.catalog.models import Agency, AgencyKind
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    # The manifest storage of production needs collectstatic; templates only need a URL here.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def province_pc(db: None) -> Agency:
+    return AgencyFactory(
+        code="000.00.00.H29", name="Ủy ban nhân dân tỉnh Hậu Giang", kind=AgencyKind.PROVINCE_PC
+    )
+
+
+@pytest.fixture
+def commune_pc(province_pc: Agency) -> Agency:
+    return AgencyFactory(
+        code="000.01.31.H29",
+        name="Ủy ban nhân dân xã Vị Đông",
+        kind=AgencyKind.COMMUNE_PC,
+        parent=province_pc,
+    )
+
+
+@pytest.fixture
+def official(commune_pc: Agency) -> User:
+    user = OfficialFactory(full_name="Nguyễn Thị Lan")
+    RoleAssignmentFactory(user=user, agency=commune_pc, role=Role.RECEIVING_OFFICER)
+    RoleAssignmentFactory(user=user, agency=commune_pc, role=Role.SPECIALIST)
+    return user
+
+
+@pytest.fixture
+def citizen(db: None) -> User:
+    return CitizenFactory(full_name="Trần Văn Minh")
