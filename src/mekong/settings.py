@@ -152,7 +152,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "personal_id", "phone", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -218,6 +221,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The tenant this installation serves: the legacy (pre-2025) province whose units and agencies are loaded.
 MEKONG_TENANT_PROVINCE = os.environ.get("MEKONG_TENANT_PROVINCE", "Hậu Giang")
+# Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (1 behind one nginx).
+MEKONG_TRUSTED_PROXY_COUNT = int(os.environ.get("MEKONG_TRUSTED_PROXY_COUNT", "0"))
 MEKONG_API_TOKEN_TTL_DAYS = int(os.environ.get("MEKONG_API_TOKEN_TTL_DAYS", "30"))
 
 # Logging: structlog renders every record, JSON in production, coloured lines in development.

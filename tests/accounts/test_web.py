@@ -208,6 +208,33 @@ def test_registration_requires_matching_passwords(client: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_registration_shows_every_problem_at_once(client: Client) -> None:
+    CitizenFactory(personal_id="093190000001")
+
+    response = client.post(
+        REGISTER_URL,
+        {
+            "personal_id": "093190000001",
+            "phone": "12",
+            "full_name": "",
+            "password1": "123",
+            "password2": "124",
+        },
+    )
+
+    errors = response.context["form"].errors
+    assert errors["full_name"] == ["Trường này là bắt buộc."]  # the form's own check, not repeated
+    assert errors["password2"] == ["Hai mật khẩu không khớp nhau."]
+    assert errors["personal_id"] == ["Số định danh cá nhân này đã được đăng ký."]
+    assert errors["phone"] == [
+        "Số điện thoại di động không hợp lệ: 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."
+    ]
+    assert "Mật khẩu quá ngắn: cần ít nhất 8 ký tự." in errors["password1"]
+    assert_accessible(response.content.decode())
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_signed_in_people_are_sent_on_from_registration(client: Client) -> None:
     client.force_login(CitizenFactory())
 

@@ -24,14 +24,14 @@ def _plain_static_storage(settings: Any) -> None:
 
 @pytest.fixture
 def province_pc(db: None) -> Agency:
-    return AgencyFactory(
+    return AgencyFactory.create(
         code="000.00.00.H29", name="Ủy ban nhân dân tỉnh Hậu Giang", kind=AgencyKind.PROVINCE_PC
     )
 
 
 @pytest.fixture
 def commune_pc(province_pc: Agency) -> Agency:
-    return AgencyFactory(
+    return AgencyFactory.create(
         code="000.01.31.H29",
         name="Ủy ban nhân dân xã Vị Đông",
         kind=AgencyKind.COMMUNE_PC,
@@ -41,12 +41,12 @@ def commune_pc(province_pc: Agency) -> Agency:
 
 @pytest.fixture
 def official(commune_pc: Agency) -> User:
-    user = OfficialFactory(full_name="Nguyễn Thị Lan")
-    RoleAssignmentFactory(user=user, agency=commune_pc, role=Role.RECEIVING_OFFICER)
-    RoleAssignmentFactory(user=user, agency=commune_pc, role=Role.SPECIALIST)
+    user = OfficialFactory.create(full_name="Nguyễn Thị Lan")
+    RoleAssignmentFactory.create(user=user, agency=commune_pc, role=Role.RECEIVING_OFFICER)
+    RoleAssignmentFactory.create(user=user, agency=commune_pc, role=Role.SPECIALIST)
     return user
 
 
 @pytest.fixture
 def citizen(db: None) -> User:
-    return CitizenFactory(full_name="Trần Văn Minh")
+    return CitizenFactory.create(full_name="Trần Văn Minh")

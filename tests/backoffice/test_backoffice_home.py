@@ -61,7 +61,7 @@ def test_official_sees_their_roles(
 
 
 def test_official_sees_only_their_own_roles(client: Client, official: User, province_pc: Agency) -> None:
-    RoleAssignmentFactory(agency=province_pc, role=Role.LEADER)  # someone else's role
+    RoleAssignmentFactory.create(agency=province_pc, role=Role.LEADER)  # someone else's role
     client.force_login(official)
 
     html = client.get(reverse("backoffice:home")).content.decode()
@@ -70,7 +70,7 @@ def test_official_sees_only_their_own_roles(client: Client, official: User, prov
 
 
 def test_official_without_roles_is_told_whom_to_ask(client: Client) -> None:
-    client.force_login(OfficialFactory())
+    client.force_login(OfficialFactory.create())
 
     response = client.get(reverse("backoffice:home"))
 

@@ -39,7 +39,7 @@ SIMPLE_FORM_SCHEMA: dict[str, Any] = {
 }
 
 
-class ProcedureFieldFactory(DjangoModelFactory):
+class ProcedureFieldFactory(DjangoModelFactory[ProcedureField]):
     class Meta:
         model = ProcedureField
         django_get_or_create = ("code",)
@@ -48,7 +48,7 @@ class ProcedureFieldFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Lĩnh vực thử nghiệm {n}")
 
 
-class AgencyFactory(DjangoModelFactory):
+class AgencyFactory(DjangoModelFactory[Agency]):
     """A commune People's Committee by default; pass `kind` and `parent` to build a tree."""
 
     class Meta:
@@ -62,7 +62,7 @@ class AgencyFactory(DjangoModelFactory):
     is_active = True
 
 
-class ProcedureFactory(DjangoModelFactory):
+class ProcedureFactory(DjangoModelFactory[Procedure]):
     class Meta:
         model = Procedure
         django_get_or_create = ("code",)
@@ -89,7 +89,7 @@ class ProcedureFactory(DjangoModelFactory):
             self.agencies.set(extracted)
 
 
-class RequiredDocumentFactory(DjangoModelFactory):
+class RequiredDocumentFactory(DjangoModelFactory[RequiredDocument]):
     class Meta:
         model = RequiredDocument
 
@@ -102,7 +102,7 @@ class RequiredDocumentFactory(DjangoModelFactory):
     note = ""
 
 
-class FeeItemFactory(DjangoModelFactory):
+class FeeItemFactory(DjangoModelFactory[FeeItem]):
     class Meta:
         model = FeeItem
 
@@ -115,7 +115,7 @@ class FeeItemFactory(DjangoModelFactory):
     note = ""
 
 
-class ProcessingStepFactory(DjangoModelFactory):
+class ProcessingStepFactory(DjangoModelFactory[ProcessingStep]):
     class Meta:
         model = ProcessingStep
 

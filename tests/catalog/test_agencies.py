@@ -38,7 +38,8 @@ PROVINCE_PC = "000.00.00.H28"
 
 def _load_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("generate_agencies", SCRIPT)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -107,7 +108,8 @@ def test_codes_are_national_format_unique_and_of_the_province(committed: dict[st
 def test_tree_shape(committed: dict[str, Any]) -> None:
     agencies = _by_code(committed)
     kinds = Counter(agency["kind"] for agency in agencies.values())
-    assert kinds["province_pc"] == 1 and kinds["service_centre"] == 1
+    assert kinds["province_pc"] == 1
+    assert kinds["service_centre"] == 1
     assert kinds["department"] >= 15
     assert (kinds["district_pc"], kinds["commune_pc"]) == (8, 75)
 
@@ -124,9 +126,12 @@ def test_tree_shape(committed: dict[str, Any]) -> None:
             assert _parts(agency["code"])[2] == _parts(parent["code"])[2]
 
     # departments first, districts after: their level-2 numbers never collide
-    provincial = {_parts(a["code"])[2] for a in agencies.values() if a["kind"] in {"department", "service_centre"}}
+    provincial = {
+        _parts(a["code"])[2] for a in agencies.values() if a["kind"] in {"department", "service_centre"}
+    }
     districts = [_parts(a["code"])[2] for a in agencies.values() if a["kind"] == "district_pc"]
-    assert len(set(districts)) == 8 and not provincial & set(districts)
+    assert len(set(districts)) == 8
+    assert not provincial & set(districts)
     assert min(districts) > max(provincial)
 
 
@@ -172,9 +177,11 @@ def test_load_creates_the_whole_tree(legacy_units: loaders.LoadReport, committed
     assert load_agencies() == len(committed["agencies"]) == 100
     assert Agency.objects.count() == 100
     for agency in Agency.objects.filter(kind="commune_pc").select_related("parent__unit", "unit__parent"):
-        assert agency.parent is not None and agency.parent.kind == "district_pc"
+        assert agency.parent is not None
+        assert agency.parent.kind == "district_pc"
         # the agency tree follows the unit tree
-        assert agency.unit is not None and agency.unit.parent == agency.parent.unit
+        assert agency.unit is not None
+        assert agency.unit.parent == agency.parent.unit
         assert agency.unit.edition == Edition.LEGACY
     province = Agency.objects.get(code=PROVINCE_PC)
     assert province.children.filter(kind="district_pc").count() == 8
@@ -205,7 +212,9 @@ def test_loading_again_changes_nothing_and_updates_in_place(
 
 
 @pytest.mark.django_db
-def test_load_from_a_path(legacy_units: loaders.LoadReport, committed: dict[str, Any], tmp_path: Path) -> None:
+def test_load_from_a_path(
+    legacy_units: loaders.LoadReport, committed: dict[str, Any], tmp_path: Path
+) -> None:
     small = {**committed, "agencies": committed["agencies"][:3]}
     path = tmp_path / "agencies.json"
     path.write_text(json.dumps(small, ensure_ascii=False), encoding="utf-8")
@@ -229,9 +238,14 @@ def _row(code: str, **changes: Any) -> dict[str, Any]:
     return row
 
 
-def _document(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _document(rows: list[Any]) -> dict[str, Any]:
     head = _row(PROVINCE_PC, kind="province_pc", parent=None, name="Ủy ban nhân dân tỉnh Hậu Giang")
-    return {"format": "mekong.agencies/1", "province_letter_code": "H28", "provenance": "", "agencies": [head, *rows]}
+    return {
+        "format": "mekong.agencies/1",
+        "province_letter_code": "H28",
+        "provenance": "",
+        "agencies": [head, *rows],
+    }
 
 
 @pytest.mark.django_db
@@ -316,7 +330,8 @@ def test_children_listed_before_their_parent_still_load(legacy_units: loaders.Lo
 def test_wrong_document_shapes_are_refused(document: Any) -> None:
     with pytest.raises(DomainError) as caught:
         load_agencies_document(document)
-    assert caught.value.errors and all(error.row is None for error in caught.value.errors)
+    assert caught.value.errors
+    assert all(error.row is None for error in caught.value.errors)
 
 
 @pytest.mark.django_db

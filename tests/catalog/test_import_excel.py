@@ -13,7 +13,12 @@ from openpyxl import Workbook
 from mekong.catalog.actions import import_catalog
 from mekong.catalog.importer import read_catalog_bytes
 from mekong.catalog.models import Procedure
-from mekong.catalog.transfer import CatalogContext, parse_catalog_json, read_catalog_workbook, validate_catalog
+from mekong.catalog.transfer import (
+    CatalogContext,
+    parse_catalog_json,
+    read_catalog_workbook,
+    validate_catalog,
+)
 from mekong.core.errors import DomainError
 
 from .conftest import BIRTH_CODE, AgencyTree, RowCounts
@@ -68,12 +73,23 @@ def _sheets_from(sample: dict[str, Any]) -> Sheets:
         )  # fmt: skip
         for d in p["documents"]:
             sheets["thanh_phan_ho_so"].append(
-                [p["code"], d["name"], "x" if d["mandatory"] else "Không", str(d["copies"]), d["template_name"], d["note"]]
+                [
+                    p["code"],
+                    d["name"],
+                    "x" if d["mandatory"] else "Không",
+                    str(d["copies"]),
+                    d["template_name"],
+                    d["note"],
+                ]
             )
         for f in p["fees"]:
-            sheets["phi_le_phi"].append([p["code"], f["kind"], f["name"], str(f["amount"]), f["quantity_field"], f["note"]])
+            sheets["phi_le_phi"].append(
+                [p["code"], f["kind"], f["name"], str(f["amount"]), f["quantity_field"], f["note"]]
+            )
         for s in p["steps"]:
-            sheets["quy_trinh"].append([p["code"], s["name"], s["role"], s["duration"]["value"], s["duration"]["unit"]])
+            sheets["quy_trinh"].append(
+                [p["code"], s["name"], s["role"], s["duration"]["value"], s["duration"]["unit"]]
+            )
     return sheets
 
 
@@ -90,7 +106,9 @@ def test_a_workbook_reads_into_the_same_catalogue_as_the_json(sample: dict[str, 
 
 
 @pytest.mark.django_db
-def test_a_workbook_imports(agency_tree: AgencyTree, sample: dict[str, Any], count_rows: Callable[[], RowCounts]) -> None:
+def test_a_workbook_imports(
+    agency_tree: AgencyTree, sample: dict[str, Any], count_rows: Callable[[], RowCounts]
+) -> None:
     report = import_catalog(read_catalog_bytes(_xlsx(_sheets_from(sample)), filename="Danh_muc.XLSX"))
 
     assert report.created == 3
@@ -158,7 +176,9 @@ def test_missing_sheets_and_columns_and_unknown_columns_are_reported(sample: dic
 def test_a_cell_with_broken_json_is_reported_at_that_cell(sample: dict[str, Any]) -> None:
     sheets = _sheets_from(sample)
     sheets["thu_tuc"][1][5] = '{"kinds": ["commune_pc"]'
-    sheets["thu_tuc"][2][13] = '{"type": "object", "properties": {"so_ban": {"type": "integer"}}, "required": 5}'
+    sheets["thu_tuc"][2][13] = (
+        '{"type": "object", "properties": {"so_ban": {"type": "integer"}}, "required": 5}'
+    )
 
     errors = _errors(sheets)
 
@@ -195,3 +215,10 @@ def test_a_file_that_is_not_a_workbook_is_refused() -> None:
     with pytest.raises(DomainError) as caught:
         read_catalog_bytes(b"PK\x03\x04 not really a zip", filename="danh_muc.xlsx", context=CatalogContext())
     assert caught.value.code == "catalog_unreadable"
+
+
+def test_a_child_sheet_without_its_code_column_is_reported_once(sample: dict[str, Any]) -> None:
+    sheets = _sheets_from(sample)
+    sheets["quy_trinh"] = [row[1:] for row in sheets["quy_trinh"]]
+
+    assert [(row, field) for row, field, _ in _errors(sheets)] == [(1, "quy_trinh.Mã thủ tục")]

@@ -93,10 +93,18 @@ SINGLE_ERRORS = {
         "số nguyên đồng",
     ),
     "amount negative": (_set((*P2, "fees", 0, "amount"), -1), "procedures[2].fees[0].amount", "không âm"),
-    "amount as text": (_set((*P2, "fees", 0, "amount"), "100.000"), "procedures[2].fees[0].amount", "số nguyên"),
+    "amount as text": (
+        _set((*P2, "fees", 0, "amount"), "100.000"),
+        "procedures[2].fees[0].amount",
+        "số nguyên",
+    ),
     "amount boolean": (_set((*P2, "fees", 0, "amount"), True), "procedures[2].fees[0].amount", "số nguyên"),
     "fee kind": (_set((*P2, "fees", 0, "kind"), "thue"), "procedures[2].fees[0].kind", "«thue» không hợp lệ"),
-    "role enum": (_set((*P0, "steps", 1, "role"), "boss"), "procedures[0].steps[1].role", "«boss» không hợp lệ"),
+    "role enum": (
+        _set((*P0, "steps", 1, "role"), "boss"),
+        "procedures[0].steps[1].role",
+        "«boss» không hợp lệ",
+    ),
     "step duration negative": (
         _set((*P0, "steps", 0, "duration", "value"), -2),
         "procedures[0].steps[0].duration.value",
@@ -230,7 +238,7 @@ def test_syntax_errors_give_the_line() -> None:
 
 def test_text_that_is_not_utf8_is_refused() -> None:
     with pytest.raises(DomainError) as caught:
-        parse_catalog_json("{\"format\": \"Hộ tịch\"}".encode("utf-16"))
+        parse_catalog_json('{"format": "Hộ tịch"}'.encode("utf-16"))
     assert caught.value.code == "catalog_unreadable"
 
 

@@ -68,7 +68,9 @@ def test_hamlets_hang_under_their_2025_commune_and_remember_the_legacy_one(
         == len(rows)
         == hau_giang_with_hamlets.get(Edition.Y2025, UnitLevel.HAMLET).created
     )
-    primary = dict(UnitSuccession.objects.filter(is_primary=True).values_list("predecessor_id", "successor_id"))
+    primary = dict(
+        UnitSuccession.objects.filter(is_primary=True).values_list("predecessor_id", "successor_id")
+    )
     for hamlet in hamlet_units:
         assert hamlet.edition == Edition.Y2025
         assert hamlet.parent is not None

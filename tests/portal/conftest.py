@@ -33,7 +33,7 @@ def _plain_static_storage(settings: Any) -> None:
 @pytest.fixture
 def make_field(db: None) -> Callable[..., ProcedureField]:
     def make(name: str, code: str | None = None) -> ProcedureField:
-        return ProcedureFieldFactory(name=name, **({"code": code} if code else {}))
+        return ProcedureFieldFactory.create(name=name, **({"code": code} if code else {}))
 
     return make
 
@@ -44,9 +44,9 @@ def make_procedure(db: None) -> Callable[..., Procedure]:
 
     def make(name: str, *, fees: list[tuple[int, str]] | None = None, **attributes: Any) -> Procedure:
         attributes.setdefault("time_limit_value", 1)
-        procedure = ProcedureFactory(name=name, **attributes)
+        procedure = ProcedureFactory.create(name=name, **attributes)
         for position, (amount, quantity_field) in enumerate(fees or []):
-            FeeItemFactory(
+            FeeItemFactory.create(
                 procedure=procedure,
                 position=position,
                 name=f"Lệ phí {position + 1}",
@@ -61,7 +61,7 @@ def make_procedure(db: None) -> Callable[..., Procedure]:
 @pytest.fixture
 def birth_registration(make_field: Callable[..., ProcedureField]) -> Procedure:
     """A full procedure as published: documents, fees with notes, steps."""
-    procedure = ProcedureFactory(
+    procedure = ProcedureFactory.create(
         name="Đăng ký khai sinh",
         code="1.001193.000.00.00.H29",
         field=make_field("Hộ tịch", code="ho-tich"),
@@ -74,7 +74,7 @@ def birth_registration(make_field: Callable[..., ProcedureField]) -> Procedure:
         result_name="Giấy khai sinh (bản chính)",
         requires_e_result=True,
     )
-    RequiredDocumentFactory(
+    RequiredDocumentFactory.create(
         procedure=procedure,
         position=1,
         name="Tờ khai đăng ký khai sinh",
@@ -82,7 +82,7 @@ def birth_registration(make_field: Callable[..., ProcedureField]) -> Procedure:
         copies=1,
         template_name="Mẫu tờ khai đăng ký khai sinh",
     )
-    RequiredDocumentFactory(
+    RequiredDocumentFactory.create(
         procedure=procedure,
         position=2,
         name="Giấy chứng sinh",
@@ -90,10 +90,10 @@ def birth_registration(make_field: Callable[..., ProcedureField]) -> Procedure:
         copies=2,
         note="Nếu không có giấy chứng sinh thì nộp văn bản của người làm chứng.",
     )
-    RequiredDocumentFactory(
+    RequiredDocumentFactory.create(
         procedure=procedure, position=3, name="Giấy tờ chứng minh nơi cư trú", mandatory=False, copies=1
     )
-    FeeItemFactory(
+    FeeItemFactory.create(
         procedure=procedure,
         position=1,
         kind=FeeKind.CHARGE,
@@ -101,7 +101,7 @@ def birth_registration(make_field: Callable[..., ProcedureField]) -> Procedure:
         amount=0,
         note="Miễn lệ phí khi đăng ký đúng hạn.",
     )
-    FeeItemFactory(
+    FeeItemFactory.create(
         procedure=procedure,
         position=2,
         kind=FeeKind.FEE,
@@ -109,14 +109,14 @@ def birth_registration(make_field: Callable[..., ProcedureField]) -> Procedure:
         amount=8000,
         quantity_field="so_ban",
     )
-    ProcessingStepFactory(
+    ProcessingStepFactory.create(
         procedure=procedure,
         position=1,
         name="Tiếp nhận hồ sơ",
         role=Role.RECEIVING_OFFICER,
         duration_value=Decimal("0.50"),
     )
-    ProcessingStepFactory(
+    ProcessingStepFactory.create(
         procedure=procedure, position=2, name="Phê duyệt", role=Role.LEADER, duration_value=Decimal("1.00")
     )
     return procedure

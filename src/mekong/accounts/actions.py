@@ -102,10 +102,17 @@ def _clean_text(value: str) -> str:
 # --- Citizens and officials -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def register_citizen(personal_id: str, phone: str, full_name: str, password: str) -> User:
-    """Create a citizen account signed in with the 12-digit personal ID (or the phone) and a password.
-    Every problem is reported at once."""
+def citizen_registration_errors(
+    personal_id: str, phone: str, full_name: str, password: str
+) -> list[FieldError]:
+    """Every reason `register_citizen` would refuse these values (reads only; forms use it to show all
+    problems at once)."""
+    return _check_citizen(personal_id, phone, full_name, password)[1]
+
+
+def _check_citizen(
+    personal_id: str, phone: str, full_name: str, password: str
+) -> tuple[User, list[FieldError]]:
     personal_id = personal_id.strip()
     full_name = _clean_text(full_name)
     errors: list[FieldError] = []
@@ -140,6 +147,14 @@ def register_citizen(personal_id: str, phone: str, full_name: str, password: str
         full_name=full_name,
     )
     errors += _password_errors(password, user)
+    return user, errors
+
+
+@transaction.atomic
+def register_citizen(personal_id: str, phone: str, full_name: str, password: str) -> User:
+    """Create a citizen account signed in with the 12-digit personal ID (or the phone) and a password.
+    Every problem is reported at once."""
+    user, errors = _check_citizen(personal_id, phone, full_name, password)
     if errors:
         raise DomainError(_("Chưa đăng ký được tài khoản: vui lòng sửa các mục bên dưới."), errors=errors)
 

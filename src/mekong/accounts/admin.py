@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UsernameField
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -61,22 +61,25 @@ class UserFormRules:
 
 
 class MekongUserCreationForm(UserFormRules, AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta:
         model = User
         fields = ("username", "kind", "full_name", "personal_id", "phone", "email")
+        field_classes = {"username": UsernameField}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         self.check_username()
         return cleaned
 
 
 class MekongUserChangeForm(UserFormRules, UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta:
         model = User
+        fields = "__all__"
+        field_classes = {"username": UsernameField}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         self.check_username()
         return cleaned
 
@@ -190,7 +193,7 @@ class RoleAssignmentForm(forms.ModelForm):
         fields = ("user", "role", "agency")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         user, role = cleaned.get("user"), cleaned.get("role")
         if isinstance(user, User) and role and role != Role.COMMUNITY_MEMBER and not user.is_official:
             self.add_error("role", ROLE_NEEDS_OFFICIAL)

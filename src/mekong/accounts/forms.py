@@ -9,10 +9,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mekong.accounts.throttle import SignInThrottle
-from mekong.core.errors import DomainError
+from mekong.core.errors import DomainError, FieldError, in_language
 
 # The rules come from settings.AUTH_PASSWORD_VALIDATORS, in the language of the request.
 _password_help = lazy(lambda: " ".join(password_validation.password_validators_help_texts()), str)()
@@ -115,11 +116,25 @@ class RegistrationForm(AccessibleErrorsMixin, forms.Form):
 
     def add_domain_error(self, error: DomainError) -> None:
         """Show the action's refusal on the fields it names, the rest at the top of the form."""
-        for item in error.errors:
-            field = self.ACTION_FIELDS.get(item.field)
-            self.add_error(
-                field, str(item.message).format(**item.params) if item.params else str(item.message)
-            )
+        self.add_field_errors(error.errors)
         if not error.errors:
             self.add_error(None, str(error))
+
+    def add_field_errors(self, errors: list[FieldError]) -> None:
+        """Add the action's field errors, except on fields that already show one (say, "required")."""
+        already = set(self.errors)
+        for item in errors:
+            field = self.ACTION_FIELDS.get(item.field)
+            if field in already:
+                continue
+            self.add_error(field, in_language(item.message, get_language() or "vi", **item.params))
         self.link_errors()
+
+    def raw_values(self) -> dict[str, str]:
+        """What was typed, for checking fields the form itself has not validated."""
+        return {
+            "personal_id": self.data.get("personal_id", ""),
+            "phone": self.data.get("phone", ""),
+            "full_name": self.data.get("full_name", ""),
+            "password": self.data.get("password1", ""),
+        }

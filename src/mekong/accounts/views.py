@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from mekong.accounts.actions import register_citizen
+from mekong.accounts.actions import citizen_registration_errors, register_citizen
 from mekong.accounts.forms import RegistrationForm, SignInForm
 from mekong.core.errors import DomainError
 
@@ -52,21 +52,27 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(_next_url(request))
     form = RegistrationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = register_citizen(
-                personal_id=data["personal_id"],
-                phone=data["phone"],
-                full_name=data["full_name"],
-                password=data["password1"],
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
+    if request.method == "POST":
+        if not form.is_valid():
+            # Show every problem at once, not only those the form itself checks.
+            form.add_field_errors(citizen_registration_errors(**form.raw_values()))
         else:
-            login(request, user, backend=AUTH_BACKEND)
-            messages.success(request, _("Đã tạo tài khoản. Chào mừng {name}!").format(name=user.full_name))
-            return HttpResponseRedirect(_next_url(request))
+            data = form.cleaned_data
+            try:
+                user = register_citizen(
+                    personal_id=data["personal_id"],
+                    phone=data["phone"],
+                    full_name=data["full_name"],
+                    password=data["password1"],
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                login(request, user, backend=AUTH_BACKEND)
+                messages.success(
+                    request, _("Đã tạo tài khoản. Chào mừng {name}!").format(name=user.full_name)
+                )
+                return HttpResponseRedirect(_next_url(request))
     status = 400 if request.method == "POST" else 200
     return render(
         request, "accounts/register.html", {"form": form, "next": _safe_next(request)}, status=status

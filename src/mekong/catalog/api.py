@@ -1,6 +1,6 @@
 """Public, read-only procedure catalogue API, mounted at /api/v1/procedures."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja must resolve `Query[...]` at import time.
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -9,7 +9,15 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
-from mekong.catalog.models import Agency, FeeItem, Procedure, ProcedureField, ProcedureLevel
+from mekong.catalog.models import (
+    Agency,
+    FeeItem,
+    Procedure,
+    ProcedureField,
+    ProcedureLevel,
+    ProcessingStep,
+    RequiredDocument,
+)
 from mekong.catalog.schemas import FieldSummaryOut, ProcedureDetailOut, ProcedureListOut
 from mekong.catalog.search import search_procedures
 from mekong.core.errors import NotFound
@@ -41,8 +49,10 @@ def list_fields(request: HttpRequest, filters: Query[FieldFilters]) -> QuerySet[
 @router.get("", response=list[ProcedureListOut], summary="Danh sách thủ tục hành chính", auth=None)
 @paginate(PageNumberPagination, page_size=20, max_page_size=100)
 def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]) -> QuerySet[Procedure]:
+    # The issue's acceptance asks for fees, time limit and documents right in the search results.
     return search_procedures(filters.q, field=filters.field, level=filters.level).prefetch_related(
-        Prefetch("fee_items", queryset=FeeItem.objects.order_by("position"))
+        Prefetch("fee_items", queryset=FeeItem.objects.order_by("position")),
+        Prefetch("documents", queryset=RequiredDocument.objects.order_by("position")),
     )
 
 
@@ -52,8 +62,8 @@ def get_procedure(request: HttpRequest, code: str) -> Procedure:
         Procedure.objects.filter(code=code, is_active=True)
         .select_related("field")
         .prefetch_related(
-            "documents",
-            "steps",
+            Prefetch("documents", queryset=RequiredDocument.objects.order_by("position")),
+            Prefetch("steps", queryset=ProcessingStep.objects.order_by("position")),
             Prefetch("fee_items", queryset=FeeItem.objects.order_by("position")),
             Prefetch("agencies", queryset=Agency.objects.filter(is_active=True).order_by("code")),
         )

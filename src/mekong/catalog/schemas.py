@@ -115,6 +115,8 @@ class ProcedureListOut(Schema):
     time_limit: TimeLimitOut
     total_fixed_fee: int = Field(description="Tổng các khoản phí, lệ phí cố định, đồng (VND).")
     requires_e_result: bool
+    fees: list[FeeOut] = Field(description="Phí, lệ phí.")
+    documents: list[DocumentOut] = Field(description="Thành phần hồ sơ.")
 
     @staticmethod
     def resolve_level_label(obj: Procedure) -> str:
@@ -123,6 +125,14 @@ class ProcedureListOut(Schema):
     @staticmethod
     def resolve_online_level_label(obj: Procedure) -> str:
         return str(OnlineLevel(obj.online_level).label)
+
+    @staticmethod
+    def resolve_fees(obj: Procedure) -> list[Any]:
+        return list(obj.fee_items.all())
+
+    @staticmethod
+    def resolve_documents(obj: Procedure) -> list[Any]:
+        return list(obj.documents.all())
 
     @staticmethod
     def resolve_time_limit(obj: Procedure) -> dict[str, Any]:
@@ -139,8 +149,6 @@ class ProcedureDetailOut(ProcedureListOut):
     legal_basis: str
     description: str
     result_name: str
-    documents: list[DocumentOut] = Field(description="Thành phần hồ sơ.")
-    fees: list[FeeOut] = Field(description="Phí, lệ phí.")
     steps: list[StepOut] = Field(description="Quy trình xử lý.")
     form_schema: dict[str, Any] = Field(description="Biểu mẫu điện tử (JSON Schema 2020-12).")
     source: str = Field(description="Nguồn số liệu.")
@@ -148,14 +156,6 @@ class ProcedureDetailOut(ProcedureListOut):
     @staticmethod
     def resolve_agencies(obj: Procedure) -> list[Any]:
         return list(obj.agencies.all())
-
-    @staticmethod
-    def resolve_documents(obj: Procedure) -> list[Any]:
-        return list(obj.documents.all())
-
-    @staticmethod
-    def resolve_fees(obj: Procedure) -> list[Any]:
-        return list(obj.fee_items.all())
 
     @staticmethod
     def resolve_steps(obj: Procedure) -> list[Any]:

@@ -4,7 +4,8 @@ English too. Messages are Vietnamese msgids translated to English by the `en` ca
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.utils import translation
@@ -24,7 +25,7 @@ class FieldError:
     field: str
     message: str | Promise
     row: int | None = None
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {

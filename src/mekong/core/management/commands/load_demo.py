@@ -70,7 +70,11 @@ class Command(BaseCommand):
         if options["quiet_accounts"]:
             return
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Tài khoản mẫu (đăng nhập tại http://127.0.0.1:8000/tai-khoan/dang-nhap/):"))
+        self.stdout.write(
+            self.style.SUCCESS("Tài khoản mẫu (đăng nhập tại http://127.0.0.1:8000/tai-khoan/dang-nhap/):")
+        )
         for account in accounts:
             password = known.get(account.identifier, "(đã đổi — đặt lại bằng `mekong changepassword`)")
-            self.stdout.write(f"  {account.role_label:<38} {account.identifier:<16} {password:<22} {account.agency}")
+            self.stdout.write(
+                f"  {account.role_label:<38} {account.identifier:<16} {password:<22} {account.agency}"
+            )
