@@ -34,7 +34,7 @@ typecheck: install
 	MEKONG_ALLOW_DEV_SECRET=1 $(BIN)/mypy
 
 pytest: install
-	MEKONG_ALLOW_DEV_SECRET=1 $(BIN)/pytest $(PYTEST_ARGS)
+	MEKONG_ALLOW_DEV_SECRET=1 $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -18,6 +20,16 @@ def _plain_static_storage(settings: object) -> None:
     settings.STORAGES = {  # type: ignore[attr-defined]
         **settings.STORAGES,  # type: ignore[attr-defined]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings: object) -> None:
+    # On CI the cache is one real Redis shared by parallel workers: a key prefix per test keeps rate-limit
+    # counters and cached grants of one test out of every other.
+    settings.CACHES = {  # type: ignore[attr-defined]
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()  # type: ignore[attr-defined]
     }
 
 

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from mekong.accounts.models import User
 from mekong.accounts.roles import Role
 from mekong.catalog.models import Agency, AgencyKind
 
 from .factories import AgencyFactory, OfficialFactory, RoleAssignmentFactory
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings: Any) -> None:
-    # The manifest storage of production needs collectstatic; templates only need a URL here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    # Sign-in failure counters live in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from accounts.factories import CitizenFactory, OfficialFactory, RoleAssignmentFactory
@@ -11,15 +9,6 @@ from catalog.factories import AgencyFactory
 from mekong.accounts.models import User
 from mekong.accounts.roles import Role
 from mekong.catalog.models import Agency, AgencyKind
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings: Any) -> None:
-    # The manifest storage of production needs collectstatic; templates only need a URL here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

@@ -95,11 +95,6 @@ def count_rows(db: None) -> Callable[[], RowCounts]:
 
 @pytest.fixture
 def catalog_admin_client(client: Client, settings: Any, db: None) -> Client:
-    # Without DEBUG the manifest storage needs `collectstatic`; pages render the same with the plain one.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_superuser("quantri-danhmuc", "quantri@example.vn", "mat-khau-thu")

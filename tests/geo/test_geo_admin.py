@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client_vi(client: Client, settings: Any) -> Client:
-    # Without DEBUG the manifest storage needs `collectstatic`; pages render the same with the plain one.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     user = get_user_model().objects.create_superuser("quantri", "quantri@example.vn", "mat-khau-thu")
     client.force_login(user)
     return client

@@ -21,15 +21,6 @@ from mekong.catalog.models import FeeKind, OnlineLevel, Procedure, ProcedureFiel
 from .html_audit import PageAudit, assert_accessible
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings: Any) -> None:
-    # The manifest storage of production needs collectstatic; templates only need a URL here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def make_field(db: None) -> Callable[..., ProcedureField]:
     def make(name: str, code: str | None = None) -> ProcedureField:
