@@ -29,11 +29,17 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+def _error_field(location: tuple[object, ...]) -> str:
+    # ninja reports ("body", "<parameter name>", "field", ...) or ("query", "field"): keep the field path.
+    parts = location[2:] if location[:1] == ("body",) and len(location) > 2 else location[1:]
+    return ".".join(str(part) for part in parts) or str(location[0] if location else "body")
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         FieldError(
-            field=".".join(str(part) for part in error.get("loc", ())[1:]) or "body",
+            field=_error_field(tuple(error.get("loc", ()))),
             message=_("Giá trị không hợp lệ: {detail}"),
             params={"detail": error.get("msg", "")},
         )

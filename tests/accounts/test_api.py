@@ -116,7 +116,7 @@ def test_missing_fields_are_a_422_in_the_shared_error_shape(client: Client) -> N
 
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
-    assert [error["field"] for error in response.json()["errors"]] == ["payload.password"]
+    assert [error["field"] for error in response.json()["errors"]] == ["password"]
 
 
 @pytest.mark.django_db

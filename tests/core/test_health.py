@@ -14,6 +14,7 @@ def test_healthz_reports_database_and_cache(client: Client) -> None:
     assert body["database"]["ok"] is True
     assert body["database"]["vendor"] in {"sqlite", "postgresql"}
     assert body["cache"]["ok"] is True
+    assert body["cache"]["backend"] in {"LocMemCache", "RedisCache"}
     assert response["Cache-Control"].startswith("max-age=0")
 
 

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import structlog
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -32,6 +32,7 @@ def check_database() -> dict[str, Any]:
 
 def check_cache() -> dict[str, Any]:
     key = f"healthz:{secrets.token_hex(8)}"
+    cache = caches["default"]
     backend = cache.__class__.__name__
     try:
         cache.set(key, "1", timeout=5)
