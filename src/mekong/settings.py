@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mekong.accounts",
     "mekong.catalog",
     "mekong.portal",
+    "mekong.dossiers",
     "mekong.backoffice",
 ]
 

@@ -13,9 +13,10 @@ from django.utils.functional import Promise
 
 
 def in_language(message: str | Promise, language: str, **params: Any) -> str:
+    # Params may be lazy translations themselves: render them in the same language as the message.
     with translation.override(language):
         text = str(message)
-    return text.format(**params) if params else text
+        return text.format(**{name: str(value) for name, value in params.items()}) if params else text
 
 
 @dataclass(frozen=True)
