@@ -41,7 +41,8 @@ def test_incomplete_draft_is_refused_with_every_problem_and_stays_a_draft() -> N
     messages = {error.field: str(error) for error in refused.value.errors}
     assert "Vui lòng nhập “Họ, chữ đệm và tên”." in messages["ho_ten"]
     draft.refresh_from_db()
-    assert draft.status is None and draft.code is None
+    assert draft.status is None
+    assert draft.code is None
     assert not DossierEvent.objects.exists()
 
 
