@@ -18,6 +18,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("tai-khoan/", include("mekong.accounts.urls")),
     path("can-bo/", include("mekong.backoffice.urls")),
+    path("verify/", include("mekong.dossiers.urls")),
     path("", include("mekong.portal.urls")),
 ]
 
