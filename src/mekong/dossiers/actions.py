@@ -114,7 +114,8 @@ def _illegal(exc: IllegalTransition) -> DomainError:
 
 
 def _locked(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("procedure", "agency").get(pk=dossier.pk)
+    # of=("self",): lock the dossier row only, not the agency and procedure rows joined in.
+    return Dossier.objects.select_for_update(of=("self",)).select_related("procedure", "agency").get(pk=dossier.pk)
 
 
 def _record(
