@@ -139,19 +139,22 @@ def read_units_2025(only_provinces: Collection[str] | None = None) -> list[UnitR
                 longitude=row["provinceLon"],
             ),
         )
-        communes.append(
-            UnitRecord(
-                code=row["wardCode"],
-                level=COMMUNE,
-                kind=row["wardType"] or kind_of(row["ward"], row["wardShort"]),
-                name=row["ward"],
-                short_name=row["wardShort"],
-                parent_code=row["provinceCode"],
-                latitude=row["wardLat"],
-                longitude=row["wardLon"],
-            )
-        )
+        communes.append(_commune(row, parent_code=row["provinceCode"]))
     return [*provinces.values(), *communes]
+
+
+def _commune(row: sqlite3.Row, *, parent_code: str) -> UnitRecord:
+    """A ward row of either table (both name the commune columns alike)."""
+    return UnitRecord(
+        code=row["wardCode"],
+        level=COMMUNE,
+        kind=row["wardType"] or kind_of(row["ward"], row["wardShort"]),
+        name=row["ward"],
+        short_name=row["wardShort"],
+        parent_code=parent_code,
+        latitude=row["wardLat"],
+        longitude=row["wardLon"],
+    )
 
 
 def _legacy_rows(province_short_name: str) -> list[sqlite3.Row]:
@@ -196,18 +199,7 @@ def read_legacy_units(province_short_name: str) -> list[UnitRecord]:
         )
         if not row["wardCode"]:  # a few island districts have no communes
             continue
-        communes.append(
-            UnitRecord(
-                code=row["wardCode"],
-                level=COMMUNE,
-                kind=row["wardType"] or kind_of(row["ward"], row["wardShort"]),
-                name=row["ward"],
-                short_name=row["wardShort"],
-                parent_code=row["districtCode"],
-                latitude=row["wardLat"],
-                longitude=row["wardLon"],
-            )
-        )
+        communes.append(_commune(row, parent_code=row["districtCode"]))
     return [province, *districts.values(), *communes]
 
 
