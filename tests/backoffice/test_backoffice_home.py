@@ -56,8 +56,9 @@ def test_official_sees_their_roles(
             (agency, "000.01.31.H29", "Chuyên viên xử lý"),
         ]
     )
-    assert "hàng đợi hồ sơ" in html.lower()
-    assert "bản cập nhật tiếp theo" in html
+    # Each role links to the agency's queue.
+    queue = reverse("backoffice:queue")
+    assert html.count(f'<a href="{queue}?agency={official.role_assignments.first().agency_id}">') == 2  # type: ignore[union-attr]
 
 
 def test_official_sees_only_their_own_roles(client: Client, official: User, province_pc: Agency) -> None:

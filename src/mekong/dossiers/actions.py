@@ -115,7 +115,11 @@ def _illegal(exc: IllegalTransition) -> DomainError:
 
 def _locked(dossier: Dossier) -> Dossier:
     # of=("self",): lock the dossier row only, not the agency and procedure rows joined in.
-    return Dossier.objects.select_for_update(of=("self",)).select_related("procedure", "agency").get(pk=dossier.pk)
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure", "agency")
+        .get(pk=dossier.pk)
+    )
 
 
 def _record(
@@ -588,6 +592,58 @@ def return_result(
     return locked
 
 
+def request_payment(
+    dossier: Dossier, *, actor: User, amount: int, note: str = "", at: datetime | None = None
+) -> Dossier:
+    """Ask the citizen to pay the fees (6 Yêu cầu thực hiện nghĩa vụ tài chính); the clock stops until they
+    pay. `amount` in VND. (Minimal version for issue 3; the payment gateways of issue 4 build on it.)"""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise DomainError(
+            _("Số tiền phải nộp không hợp lệ."),
+            errors=[FieldError("amount", _("Nhập số tiền lớn hơn 0."))],
+        )
+    locked, _event = _command(
+        dossier, Command.REQUEST_PAYMENT, actor, note=note, data={"amount": amount}, at=at
+    )
+    return locked
+
+
+def pay(
+    dossier: Dossier,
+    *,
+    actor: User | None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """The fees are paid: confirmed by the citizen's payment, the officer at the counter, or the system
+    (actor None: the payment gateway). The clock starts again."""
+    with transaction.atomic():
+        if actor is None:
+            locked = _locked(dossier)
+            paused_from = Status(locked.paused_from) if locked.paused_from is not None else None
+            try:
+                target = transition(locked.current_status, Command.PAY, Actor.SYSTEM, paused_from=paused_from)
+            except IllegalTransition as exc:
+                raise _illegal(exc) from exc
+            _record(
+                locked,
+                Command.PAY,
+                actor=None,
+                actor_role=Actor.SYSTEM,
+                to_status=target,
+                note=note,
+                data=data,
+                at=at,
+            )
+        else:
+            locked, _event = _command(dossier, Command.PAY, actor, note=note, data=data, at=at)
+        if locked.received_at is not None:
+            locked.due_at = compute_due_at(locked)
+            locked.save(update_fields=["due_at", "updated_at"])
+    return locked
+
+
 def withdraw(dossier: Dossier, *, actor: User, reason: str, at: datetime | None = None) -> Dossier:
     reason = _required_text(reason, "reason", _("Vui lòng nêu lý do rút hồ sơ."))
     locked, _event = _command(dossier, Command.WITHDRAW, actor, note=reason, update=_finish(at), at=at)
@@ -607,8 +663,12 @@ def reschedule(
     new_due_at: datetime,
     reason: str,
     data: dict[str, Any] | None = None,
+    actor_role: Actor | None = None,
+    at: datetime | None = None,
 ) -> Dossier:
-    """Move the appointment (after an apology letter). Recorded as an event; status unchanged."""
+    """Move the appointment (after an apology letter). Recorded as an event; status unchanged.
+    `actor_role` records the role the caller checked (a leader confirming an apology); by default the
+    receiving officer, or the system when `actor` is None."""
     with transaction.atomic():
         locked = _locked(dossier)
         if locked.current_status is None or locked.current_status in {
@@ -625,7 +685,7 @@ def reschedule(
         def move(d: Dossier) -> None:
             d.due_at = new_due_at
 
-        role = Actor.SYSTEM if actor is None else Actor.RECEIVING_OFFICER
+        role = actor_role or (Actor.SYSTEM if actor is None else Actor.RECEIVING_OFFICER)
         _record(
             locked,
             RESCHEDULE,
@@ -634,6 +694,7 @@ def reschedule(
             to_status=None,
             note=reason,
             update=move,
+            at=at,
             data={**(data or {}), "previous_due_at": previous, "new_due_at": new_due_at},
         )
     return locked

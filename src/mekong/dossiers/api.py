@@ -1,3 +1,724 @@
-from ninja import Router
+"""/api/v1/dossiers: citizens file and follow dossiers, officers work them, anyone looks up a status.
 
-router = Router()
+Every operation needs a bearer token (`Authorization: Bearer <token>`) except `POST /lookup`. A dossier
+the caller may not read answers 404, never 403, so the API does not reveal that it exists; a command the
+caller may read but not give answers 403; a command the dossier's status does not allow answers 409.
+Errors have one shape (`Error`): code, Vietnamese message, English message, and per-field errors.
+
+POST operations that create something (`/drafts`, `/drafts/{id}/submit`, `/submit`) accept an
+`Idempotency-Key` header: repeating the request with the same key and body returns the stored response
+instead of doing it again; the same key with another body is refused (422).
+"""
+
+# No `from __future__ import annotations`: django-ninja resolves the annotations at import time.
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.params import HeaderEx, P
+from pydantic import Field
+
+from mekong.accounts import permissions
+from mekong.accounts.auth import bearer_token
+from mekong.accounts.models import ApiToken, User
+from mekong.catalog.models import Agency, Procedure, RequiredDocument
+from mekong.core.errors import DomainError, FieldError, NotFound, PermissionDenied
+from mekong.dossiers import actions, selectors
+from mekong.dossiers.lookup import LookupRateLimited, lookup_status
+from mekong.dossiers.models import Dossier, DossierFile, DossierStatus, IdempotencyKey
+from mekong.dossiers.schemas import (
+    AssignIn,
+    BulkAction,
+    BulkIn,
+    BulkOut,
+    DossierDetailOut,
+    DossierFileOut,
+    DossierOut,
+    DraftIn,
+    DraftOut,
+    DraftPatchIn,
+    DraftSummaryOut,
+    Error,
+    FileOut,
+    LookupIn,
+    LookupOut,
+    NoteIn,
+    QueueCountsOut,
+    QueueItemOut,
+    ReasonIn,
+    RequiredNoteIn,
+    SupplementRequestIn,
+)
+from mekong.dossiers.selectors import QueueFilter
+from mekong.dossiers.validation import ALLOWED_TYPES, sniff_content_type
+
+router = Router(auth=bearer_token)
+
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+UPLOAD_ERRORS: dict[int, Any] = {**ERRORS, 413: Error, 415: Error}
+FILE_DOWNLOAD = {
+    "responses": {
+        200: {
+            "description": "Nội dung tệp (PDF, JPEG hoặc PNG).",
+            "content": {
+                media_type: {"schema": {"type": "string", "format": "binary"}}
+                for media_type in ("application/pdf", "image/jpeg", "image/png")
+            },
+        }
+    }
+}
+
+DOSSIER_NOT_FOUND = _("Không tìm thấy hồ sơ “{dossier_code}”.")
+DRAFT_NOT_FOUND = _("Không tìm thấy hồ sơ nháp số {id}.")
+FILE_NOT_FOUND = _("Không tìm thấy tệp này trong hồ sơ.")
+CITIZENS_ONLY = _("Chỉ tài khoản công dân được nộp hồ sơ trực tuyến.")
+OFFICIALS_ONLY = _("Chức năng này chỉ dành cho cán bộ, công chức.")
+
+IdempotencyKeyHeader = HeaderEx[
+    str | None,
+    P(
+        alias="Idempotency-Key",
+        max_length=100,
+        description="Khóa chống gửi trùng (tối đa 100 ký tự): gửi lại cùng khóa và cùng nội dung sẽ nhận "
+        "lại đúng kết quả lần trước, không tạo hồ sơ thứ hai.",
+    ),
+]
+
+
+# --- who is asking ----------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    token = getattr(request, "auth", None)
+    if not isinstance(token, ApiToken):  # bearer_token guards these operations; this only narrows the type
+        raise DomainError(_("Cần đăng nhập: thiếu hoặc sai mã truy cập."), code="unauthorized", status=401)
+    return token.user
+
+
+def _citizen(request: HttpRequest) -> User:
+    user = _user(request)
+    if not user.is_citizen:
+        raise PermissionDenied(CITIZENS_ONLY)
+    return user
+
+
+def _official(request: HttpRequest) -> User:
+    user = _user(request)
+    if not user.is_official:
+        raise PermissionDenied(OFFICIALS_ONLY)
+    return user
+
+
+def _dossier(request: HttpRequest, code: str) -> Dossier:
+    dossier = selectors.readable_dossier(_user(request), code)
+    if dossier is None:
+        raise NotFound(DOSSIER_NOT_FOUND, dossier_code=code)
+    return dossier
+
+
+def _draft(request: HttpRequest, draft_id: int) -> Dossier:
+    draft = selectors.my_draft(_user(request), draft_id)
+    if draft is None:
+        raise NotFound(DRAFT_NOT_FOUND, id=draft_id)
+    return draft
+
+
+def _procedure(code: str) -> Procedure:
+    procedure = Procedure.objects.filter(code=code.strip()).first()
+    if procedure is None:
+        message = _("Không có thủ tục hành chính mã “{procedure_code}”.")
+        raise DomainError(
+            message,
+            errors=[FieldError("procedure", message, params={"procedure_code": code})],
+            procedure_code=code,
+        )
+    return procedure
+
+
+def _agency(code: str, field: str = "agency") -> Agency:
+    agency = Agency.objects.filter(code=code.strip().upper()).first()
+    if agency is None:
+        message = _("Không có cơ quan mã “{agency_code}”.")
+        raise DomainError(
+            message, errors=[FieldError(field, message, params={"agency_code": code})], agency_code=code
+        )
+    return agency
+
+
+def _specialist(user_id: int | None) -> User:
+    specialist = User.objects.filter(pk=user_id, is_active=True).first() if user_id is not None else None
+    if specialist is None:
+        message = _("Chọn chuyên viên xử lý.")
+        raise DomainError(message, errors=[FieldError("specialist", message)])
+    return specialist
+
+
+# What a file name promises; the content must agree (the content decides what the file is).
+EXTENSION_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+MISNAMED = _("Tệp “{name}” có đuôi {extension} nhưng nội dung là {actual}. Vui lòng chọn đúng tệp.")
+
+
+def _refuse_misnamed(upload: UploadedFile, field: str = "file") -> None:
+    """A PNG named .pdf is refused: whoever downloads "to-khai.pdf" expects a PDF. Files whose content
+    is no accepted type at all are left to `check_upload`, which says so."""
+    name = upload.name or ""
+    extension = PurePath(name).suffix.lower()
+    promised = EXTENSION_TYPES.get(extension)
+    if promised is None:
+        return
+    actual = _sniffed_type(upload)
+    if actual in TYPE_NAMES and actual != promised:
+        raise DomainError(
+            MISNAMED,
+            errors=[FieldError(field, _("Đuôi tệp không khớp với nội dung."))],
+            code="file_type_mismatch",
+            status=415,
+            name=name,
+            extension=extension,
+            actual=TYPE_NAMES[actual],
+        )
+
+
+def _summary(dossier: Dossier) -> dict[str, Any]:
+    """JSON-ready DossierOut, for responses that are stored (idempotency)."""
+    return DossierOut.from_orm(dossier).model_dump(mode="json")
+
+
+# --- idempotency ------------------------------------------------------------------------------------------
+
+# A key row is written in the same transaction as the work it guards and carries the response when it
+# commits, so others never see a key without its answer. A racing duplicate blocks on the unique (user, key)
+# index (PostgreSQL) or on the write lock (SQLite) until the first commits, then replays its answer.
+IN_PROGRESS = 0
+KEY_REUSED = _(
+    "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác. Hãy dùng khóa mới cho mỗi yêu cầu mới."
+)
+KEY_IN_PROGRESS = _("Yêu cầu với khóa Idempotency-Key này đang được xử lý. Vui lòng thử lại sau giây lát.")
+
+
+def _fingerprint(request: HttpRequest, body: Any) -> str:
+    canonical = json.dumps(
+        {"method": request.method, "path": request.path, "body": body},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _json(status: int, body: dict[str, Any]) -> JsonResponse:
+    # Bodies are already rendered through their schema (model_dump), the same for a first answer and a
+    # replay: sending them as they are keeps the two byte-for-byte alike.
+    return JsonResponse(body, status=status)
+
+
+def _idempotent(
+    request: HttpRequest, key: str | None, body: Any, run: Callable[[], tuple[int, dict[str, Any]]]
+) -> JsonResponse:
+    """Run `run` once per (user, key). Errors (DomainError) roll the key back with the work: nothing was
+    done, so the same request may be retried with the same key."""
+    if key is None or not key.strip():
+        return _json(*run())
+    key = key.strip()
+    user = _user(request)
+    fingerprint = _fingerprint(request, body)
+    with transaction.atomic():
+        stored = IdempotencyKey.objects.filter(user=user, key=key).first()
+        created = False
+        if stored is None:
+            try:
+                with transaction.atomic():
+                    stored = IdempotencyKey.objects.create(
+                        user=user,
+                        key=key,
+                        request_hash=fingerprint,
+                        response_status=IN_PROGRESS,
+                        response_body={},
+                    )
+                created = True
+            except IntegrityError:
+                # Another request with this key committed between our look and our insert.
+                stored = IdempotencyKey.objects.filter(user=user, key=key).first()
+        if stored is None:
+            raise DomainError(KEY_IN_PROGRESS, code="idempotency_key_in_progress", status=409)
+        if stored.request_hash != fingerprint:
+            raise DomainError(
+                KEY_REUSED,
+                code="idempotency_key_reused",
+                status=422,
+                errors=[FieldError("Idempotency-Key", KEY_REUSED)],
+            )
+        if not created:
+            if stored.response_status == IN_PROGRESS:
+                raise DomainError(KEY_IN_PROGRESS, code="idempotency_key_in_progress", status=409)
+            return _json(stored.response_status, stored.response_body)
+        status, response = run()
+        stored.response_status = status
+        stored.response_body = response
+        stored.save(update_fields=["response_status", "response_body"])
+    return _json(status, response)
+
+
+# --- public status lookup (registered first: its path must win over "/{code}") ----------------------------
+
+
+@router.post(
+    "/lookup",
+    response={200: LookupOut, 400: Error, 404: Error, 422: Error, 429: Error},
+    auth=None,
+    summary="Tra cứu tình trạng hồ sơ (không cần đăng nhập)",
+    description="Mã hồ sơ và số điện thoại hoặc số định danh cá nhân đã khai trong hồ sơ. Mã không có và "
+    "thông tin không khớp cho cùng một câu trả lời 404. Giới hạn số lần tra cứu theo địa chỉ IP (429).",
+)
+def lookup(request: HttpRequest, payload: LookupIn) -> Any:
+    try:
+        return lookup_status(request, payload.code, payload.secret)
+    except LookupRateLimited as limited:
+        return JsonResponse(limited.as_dict(), status=429, headers={"Retry-After": str(limited.retry_after)})
+
+
+# --- citizen: drafts and submission ------------------------------------------------------------------------
+
+
+@router.post(
+    "/drafts", response={201: DraftOut, **ERRORS}, summary="Tạo hồ sơ nháp", url_name="dossier_drafts"
+)
+def create_draft(
+    request: HttpRequest, payload: DraftIn, idempotency_key: IdempotencyKeyHeader = None
+) -> JsonResponse:
+    citizen = _citizen(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        draft = actions.create_draft(
+            actor=citizen,
+            procedure=_procedure(payload.procedure),
+            agency=_agency(payload.agency),
+            form_data=payload.form_data,
+            result_delivery=payload.result_delivery,
+        )
+        return 201, DraftOut.from_orm(draft).model_dump(mode="json")
+
+    return _idempotent(request, idempotency_key, payload.model_dump(mode="json"), run)
+
+
+@router.get("/drafts", response={200: list[DraftSummaryOut], 401: Error}, summary="Hồ sơ nháp của tôi")
+@paginate(PageNumberPagination, page_size=20, max_page_size=100)
+def list_drafts(request: HttpRequest) -> QuerySet[Dossier]:
+    return selectors.my_drafts(_user(request))
+
+
+@router.get("/drafts/{draft_id}", response={200: DraftOut, **ERRORS}, summary="Xem hồ sơ nháp")
+def get_draft(request: HttpRequest, draft_id: int) -> Dossier:
+    return _draft(request, draft_id)
+
+
+@router.patch("/drafts/{draft_id}", response={200: DraftOut, **ERRORS}, summary="Sửa hồ sơ nháp")
+def update_draft(request: HttpRequest, draft_id: int, payload: DraftPatchIn) -> Dossier:
+    draft = actions.update_draft(
+        _draft(request, draft_id),
+        actor=_user(request),
+        form_data=payload.form_data,
+        result_delivery=payload.result_delivery,
+    )
+    return _draft(request, draft.pk)
+
+
+@router.post(
+    "/drafts/{draft_id}/files",
+    response={201: FileOut, **UPLOAD_ERRORS},
+    summary="Đính kèm giấy tờ vào hồ sơ nháp",
+    description="Tệp PDF, JPEG hoặc PNG (nhận biết theo nội dung, không theo tên), dung lượng giới hạn "
+    "(413 nếu quá lớn, 415 nếu sai định dạng). `requirement`: mã thành phần hồ sơ của thủ tục.",
+)
+def upload_draft_file(
+    request: HttpRequest,
+    draft_id: int,
+    file: File[UploadedFile],
+    requirement: Form[int | None] = None,
+) -> Status[DossierFile]:
+    draft = _draft(request, draft_id)
+    required = None
+    if requirement is not None:
+        required = RequiredDocument.objects.filter(pk=requirement, procedure_id=draft.procedure_id).first()
+        if required is None:
+            message = _("Thành phần hồ sơ không thuộc thủ tục này.")
+            raise DomainError(message, errors=[FieldError("requirement", message)])
+    _refuse_misnamed(file)
+    stored = actions.attach_file(
+        draft, actor=_user(request), stream=file, name=file.name or "tep", requirement=required
+    )
+    return Status(201, stored)
+
+
+@router.delete(
+    "/drafts/{draft_id}/files/{file_id}",
+    response={204: None, **ERRORS},
+    summary="Bỏ một tệp khỏi hồ sơ nháp",
+)
+def delete_draft_file(request: HttpRequest, draft_id: int, file_id: int) -> Status[None]:
+    draft = _draft(request, draft_id)
+    found = DossierFile.objects.filter(pk=file_id, dossier=draft).first()
+    if found is None:
+        raise NotFound(FILE_NOT_FOUND)
+    found.dossier = draft
+    actions.remove_draft_file(found, actor=_user(request))
+    return Status(204, None)
+
+
+@router.post(
+    "/drafts/{draft_id}/submit",
+    response={200: DossierOut, **ERRORS},
+    summary="Nộp hồ sơ nháp",
+    description="Kiểm tra tờ khai và giấy tờ bắt buộc, cấp mã hồ sơ, chuyển trạng thái 1 Mới đăng ký. "
+    "Thiếu gì thì trả 400 với từng mục cần bổ sung.",
+)
+def submit_draft(
+    request: HttpRequest, draft_id: int, idempotency_key: IdempotencyKeyHeader = None
+) -> JsonResponse:
+    user = _user(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        dossier = actions.submit(_draft(request, draft_id), actor=user)
+        return 200, _summary(dossier)
+
+    return _idempotent(request, idempotency_key, {}, run)
+
+
+@router.post(
+    "/submit",
+    response={201: DossierOut, **ERRORS},
+    summary="Tạo và nộp hồ sơ trong một yêu cầu",
+    description="Dành cho thủ tục không bắt buộc giấy tờ đính kèm. Hồ sơ không hợp lệ thì không để lại "
+    "gì (không có bản nháp).",
+)
+def submit_new(
+    request: HttpRequest, payload: DraftIn, idempotency_key: IdempotencyKeyHeader = None
+) -> JsonResponse:
+    citizen = _citizen(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        # Two actions, one outcome: a refused submission must not leave a draft behind.
+        with transaction.atomic():
+            draft = actions.create_draft(
+                actor=citizen,
+                procedure=_procedure(payload.procedure),
+                agency=_agency(payload.agency),
+                form_data=payload.form_data,
+                result_delivery=payload.result_delivery,
+            )
+            dossier = actions.submit(draft, actor=citizen)
+        return 201, _summary(dossier)
+
+    return _idempotent(request, idempotency_key, payload.model_dump(mode="json"), run)
+
+
+class MineFilters(Schema):
+    status: DossierStatus | None = Field(None, description="Chỉ hồ sơ ở trạng thái này (1–10).")
+
+
+@router.get("/mine", response={200: list[DossierOut], 401: Error, 422: Error}, summary="Hồ sơ của tôi")
+@paginate(PageNumberPagination, page_size=20, max_page_size=100)
+def list_mine(request: HttpRequest, filters: Query[MineFilters]) -> QuerySet[Dossier]:
+    return selectors.my_dossiers(_user(request), status=filters.status)
+
+
+# --- officers: queues and bulk actions --------------------------------------------------------------------
+
+
+class QueueFilters(Schema):
+    agency: str | None = Field(None, description="Mã cơ quan; mặc định mọi cơ quan bạn được xem.")
+    filter: QueueFilter = Field(
+        QueueFilter.ALL,
+        description="new: mới, chờ tiếp nhận; due_soon: sắp đến hạn; late: quá hạn; waiting_for_citizen: "
+        "chờ công dân bổ sung; processing: đang giải quyết; all: tất cả.",
+    )
+    q: str = Field(
+        "", max_length=100, description="Tìm theo mã hồ sơ, tên, thủ tục, số điện thoại, số định danh."
+    )
+    assigned_to_me: bool = Field(False, description="Chỉ hồ sơ được phân công cho tôi.")
+
+
+class QueueCountFilters(Schema):
+    agency: str | None = Field(None, description="Mã cơ quan; mặc định mọi cơ quan bạn được xem.")
+
+
+@router.get(
+    "/queue",
+    response={200: list[QueueItemOut], 401: Error, 403: Error, 404: Error, 422: Error},
+    summary="Danh sách hồ sơ cần xử lý (cán bộ)",
+)
+@paginate(PageNumberPagination, page_size=20, max_page_size=100)
+def officer_queue(request: HttpRequest, filters: Query[QueueFilters]) -> QuerySet[Dossier]:
+    official = _official(request)
+    return selectors.queue(
+        official,
+        filter=filters.filter,
+        agency=_queue_agency(filters.agency),
+        q=filters.q,
+        assigned_to_me=filters.assigned_to_me,
+    )
+
+
+@router.get(
+    "/queue/counts",
+    response={200: QueueCountsOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    summary="Số hồ sơ theo từng bộ lọc (cán bộ)",
+)
+def officer_queue_counts(request: HttpRequest, filters: Query[QueueCountFilters]) -> dict[str, int]:
+    official = _official(request)
+    counts = selectors.queue_counts(official, agency=_queue_agency(filters.agency))
+    return {str(queue_filter): count for queue_filter, count in counts.items()}
+
+
+def _queue_agency(code: str | None) -> Agency | None:
+    if not code:
+        return None
+    agency = Agency.objects.filter(code=code.strip().upper()).first()
+    if agency is None:
+        raise NotFound(_("Không có cơ quan mã “{agency_code}”."), agency_code=code)
+    return agency
+
+
+def _bulk_command(action: BulkAction, specialist: User | None) -> Callable[[Dossier, User], Dossier]:
+    if action is BulkAction.RECEIVE:
+        return lambda dossier, actor: actions.receive(dossier, actor=actor)
+    if action is BulkAction.START:
+        return lambda dossier, actor: actions.start_processing(dossier, actor=actor)
+    if action is BulkAction.RETURN:
+        return lambda dossier, actor: actions.return_result(dossier, actor=actor)
+    assert specialist is not None
+    return lambda dossier, actor: actions.assign(dossier, actor=actor, specialist=specialist)
+
+
+@router.post(
+    "/bulk",
+    response={200: BulkOut, **ERRORS},
+    summary="Thao tác hàng loạt (cán bộ)",
+    description="Tiếp nhận (receive), phân công (assign, cần `specialist`), bắt đầu xử lý (start) hoặc trả "
+    "kết quả (return) cho nhiều hồ sơ. Mỗi hồ sơ trong một giao dịch riêng: hồ sơ lỗi không làm hỏng các "
+    "hồ sơ khác; kết quả báo từng mã (ok hoặc lỗi).",
+)
+def bulk(request: HttpRequest, payload: BulkIn) -> dict[str, Any]:
+    official = _official(request)
+    specialist = _specialist(payload.specialist) if payload.action is BulkAction.ASSIGN else None
+    command = _bulk_command(payload.action, specialist)
+    codes = list(dict.fromkeys(selectors.canonical_code(code) for code in payload.codes))
+    found = {
+        dossier.code: dossier
+        for dossier in Dossier.objects.select_related("procedure", "agency").filter(code__in=codes)
+    }
+    results = []
+    for code in codes:
+        dossier = found.get(code)
+        try:
+            if dossier is None or not permissions.can_read_record(
+                official, owner=dossier.applicant_id, agency=dossier.agency_id
+            ):
+                raise NotFound(DOSSIER_NOT_FOUND, dossier_code=code)
+            with transaction.atomic():
+                done = command(dossier, official)
+        except DomainError as error:
+            results.append(
+                {"code": code, "ok": False, "status": None, "status_label": None, "error": error.as_dict()}
+            )
+        else:
+            results.append(
+                {
+                    "code": code,
+                    "ok": True,
+                    "status": done.status,
+                    "status_label": selectors.status_label(done.status),
+                    "error": None,
+                }
+            )
+    succeeded = sum(1 for result in results if result["ok"])
+    return {"succeeded": succeeded, "failed": len(results) - succeeded, "results": results}
+
+
+# --- one dossier (generic "/{code}" paths last) ---------------------------------------------------------
+
+
+@router.get(
+    "/{code}",
+    response={200: DossierDetailOut, **ERRORS},
+    summary="Chi tiết hồ sơ và quá trình xử lý",
+    description="Cho chủ hồ sơ và cán bộ được xem hồ sơ của cơ quan; người khác nhận 404.",
+)
+def get_dossier(request: HttpRequest, code: str) -> selectors.DossierView:
+    view = selectors.dossier_view(_user(request), code)
+    if view is None:
+        raise NotFound(DOSSIER_NOT_FOUND, dossier_code=code)
+    return view
+
+
+@router.get(
+    "/{code}/files/{file_id}",
+    response={401: Error, 404: Error},
+    summary="Tải tệp đính kèm của hồ sơ",
+    url_name="dossier_file",
+    openapi_extra=FILE_DOWNLOAD,
+)
+def download_file(request: HttpRequest, code: str, file_id: int) -> FileResponse:
+    found = selectors.downloadable_file(_user(request), code, file_id)
+    if found is None:
+        raise NotFound(FILE_NOT_FOUND)
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+
+
+@router.get(
+    "/{code}/documents/{document_id}",
+    response={401: Error, 404: Error},
+    summary="Tải văn bản đã phát hành (giấy tiếp nhận, kết quả...)",
+    url_name="dossier_document",
+    openapi_extra=FILE_DOWNLOAD,
+)
+def download_document(request: HttpRequest, code: str, document_id: UUID) -> FileResponse:
+    found = selectors.downloadable_document(_user(request), code, document_id)
+    if found is None:
+        raise NotFound(FILE_NOT_FOUND)
+    stream = found.file.open("rb")
+    content_type = _sniffed_type(stream)
+    extension = ALLOWED_TYPES.get(content_type, "")
+    name = f"{found.kind}-{found.dossier.code}{extension}"
+    return FileResponse(stream, as_attachment=True, filename=name, content_type=content_type)
+
+
+def _sniffed_type(stream: Any) -> str:
+    """Issued documents are PDFs, but an uploaded result may be an image: tell by the content."""
+    head = stream.read(16)
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(max(0, size - 1024))
+    tail = stream.read()
+    stream.seek(0)
+    return sniff_content_type(head, tail) or "application/octet-stream"
+
+
+@router.post(
+    "/{code}/supplement",
+    response={200: DossierOut, **UPLOAD_ERRORS},
+    summary="Bổ sung giấy tờ (công dân)",
+    description="Tệp bổ sung (multipart, trường `files`, có thể nhiều tệp) và/hoặc ghi chú.",
+)
+def supplement(
+    request: HttpRequest,
+    code: str,
+    files: File[list[UploadedFile] | None] = None,
+    note: Form[str] = "",
+) -> Dossier:
+    dossier = _dossier(request, code)
+    for upload in files or []:
+        _refuse_misnamed(upload, "files")
+    uploads = [(None, upload, upload.name or "tep") for upload in files or []]
+    return actions.supplement(dossier, actor=_user(request), files=uploads, note=note)
+
+
+@router.post("/{code}/withdraw", response={200: DossierOut, **ERRORS}, summary="Rút hồ sơ (công dân)")
+def withdraw(request: HttpRequest, code: str, payload: ReasonIn | None = None) -> Dossier:
+    return actions.withdraw(
+        _dossier(request, code), actor=_user(request), reason=payload.reason if payload else ""
+    )
+
+
+@router.post("/{code}/receive", response={200: DossierOut, **ERRORS}, summary="Tiếp nhận hồ sơ")
+def receive(request: HttpRequest, code: str, payload: NoteIn | None = None) -> Dossier:
+    return actions.receive(
+        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+    )
+
+
+@router.post("/{code}/refuse", response={200: DossierOut, **ERRORS}, summary="Từ chối tiếp nhận hồ sơ")
+def refuse(request: HttpRequest, code: str, payload: ReasonIn | None = None) -> Dossier:
+    return actions.refuse(
+        _dossier(request, code), actor=_user(request), reason=payload.reason if payload else ""
+    )
+
+
+@router.post(
+    "/{code}/request-supplement", response={200: DossierOut, **ERRORS}, summary="Yêu cầu bổ sung giấy tờ"
+)
+def request_supplement(request: HttpRequest, code: str, payload: SupplementRequestIn) -> Dossier:
+    return actions.request_supplement(
+        _dossier(request, code), actor=_user(request), missing=payload.missing, note=payload.note
+    )
+
+
+@router.post("/{code}/assign", response={200: DossierOut, **ERRORS}, summary="Phân công chuyên viên xử lý")
+def assign(request: HttpRequest, code: str, payload: AssignIn) -> Dossier:
+    dossier = _dossier(request, code)
+    specialist = _specialist(payload.specialist)
+    return actions.assign(dossier, actor=_user(request), specialist=specialist, note=payload.note)
+
+
+@router.post("/{code}/start", response={200: DossierOut, **ERRORS}, summary="Bắt đầu xử lý hồ sơ")
+def start(request: HttpRequest, code: str) -> Dossier:
+    return actions.start_processing(_dossier(request, code), actor=_user(request))
+
+
+@router.post(
+    "/{code}/result",
+    response={201: DossierFileOut, **UPLOAD_ERRORS},
+    summary="Đính kèm kết quả giải quyết (chuyên viên)",
+)
+def attach_result(
+    request: HttpRequest, code: str, file: File[UploadedFile], note: Form[str] = ""
+) -> Status[DossierFile]:
+    dossier = _dossier(request, code)
+    _refuse_misnamed(file)
+    stored = actions.attach_result(
+        dossier, actor=_user(request), stream=file, name=file.name or "ket-qua", note=note
+    )
+    return Status(201, stored)
+
+
+@router.post("/{code}/approve", response={200: DossierOut, **ERRORS}, summary="Phê duyệt kết quả (lãnh đạo)")
+def approve(request: HttpRequest, code: str, payload: NoteIn | None = None) -> Dossier:
+    return actions.approve(
+        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+    )
+
+
+@router.post(
+    "/{code}/send-back", response={200: DossierOut, **ERRORS}, summary="Trả lại để xử lý lại (lãnh đạo)"
+)
+def send_back(request: HttpRequest, code: str, payload: RequiredNoteIn | None = None) -> Dossier:
+    return actions.send_back(
+        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+    )
+
+
+@router.post(
+    "/{code}/return", response={200: DossierOut, **ERRORS}, summary="Trả kết quả tại Bộ phận một cửa"
+)
+def return_result(request: HttpRequest, code: str, payload: NoteIn | None = None) -> Dossier:
+    return actions.return_result(
+        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+    )
+
+
+@router.post("/{code}/stop", response={200: DossierOut, **ERRORS}, summary="Dừng xử lý hồ sơ")
+def stop(request: HttpRequest, code: str, payload: ReasonIn | None = None) -> Dossier:
+    return actions.stop(
+        _dossier(request, code), actor=_user(request), reason=payload.reason if payload else ""
+    )
