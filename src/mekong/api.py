@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from mekong.accounts.api import router as accounts_router
 from mekong.catalog.api import router as catalog_router
@@ -56,6 +56,15 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     wrapped = DomainError(_("Cần đăng nhập: thiếu hoặc sai mã truy cập."), code="unauthorized", status=401)
     return api.create_response(request, wrapped.as_dict(), status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own refusals (an unparsable body, say) in the shared bilingual shape.
+    wrapped = DomainError(
+        _("Yêu cầu không hợp lệ: {detail}"), code="bad_request", status=exc.status_code, detail=str(exc)
+    )
+    return api.create_response(request, wrapped.as_dict(), status=exc.status_code)
 
 
 api.add_router("/v1/auth", accounts_router, tags=["accounts"])

@@ -225,6 +225,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The tenant this installation serves: the legacy (pre-2025) province whose units and agencies are loaded.
 MEKONG_TENANT_PROVINCE = os.environ.get("MEKONG_TENANT_PROVINCE", "Hậu Giang")
+# The address citizens reach the platform at: printed in QR codes on issued documents.
+MEKONG_PUBLIC_URL = os.environ.get("MEKONG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Status lookups per client address and window (anti-enumeration).
+MEKONG_LOOKUP_LIMIT = int(os.environ.get("MEKONG_LOOKUP_LIMIT", "20"))
+MEKONG_LOOKUP_WINDOW_SECONDS = int(os.environ.get("MEKONG_LOOKUP_WINDOW_SECONDS", "600"))
+MEKONG_UPLOAD_MAX_BYTES = int(os.environ.get("MEKONG_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (1 behind one nginx).
 MEKONG_TRUSTED_PROXY_COUNT = int(os.environ.get("MEKONG_TRUSTED_PROXY_COUNT", "0"))
 MEKONG_API_TOKEN_TTL_DAYS = int(os.environ.get("MEKONG_API_TOKEN_TTL_DAYS", "30"))

@@ -106,12 +106,10 @@ def test_bulk_by_the_wrong_role_fails_each_dossier_and_changes_nothing(
 
     response = bulk(client, shop.specialist, shop, "receive", fresh)
 
-    found = messages_of(response)
-    assert found[0] == "0 thành công, 2 lỗi."
-    assert all(
-        re.match(rf"{re.escape(str(d.code))}: Bạn không có vai trò phù hợp", m)
-        for d, m in zip(fresh, found[1:], strict=True)
-    )
+    assert messages_of(response) == [
+        "0 thành công, 2 lỗi.",
+        f"{fresh[0].code}, {fresh[1].code}: Bạn không có vai trò phù hợp tại {shop.agency.name} để tiếp nhận hồ sơ.",
+    ]
     assert statuses(fresh) == [Status.NEW] * 2
 
 
@@ -124,7 +122,7 @@ def test_dossiers_of_another_agency_are_not_touched(client: Client, shop: OneSto
 
     assert messages_of(response) == [
         "1 thành công, 1 lỗi.",
-        f"Hồ sơ #{theirs.pk}: không tìm thấy trong cơ quan này.",
+        f"#{theirs.pk}: Không tìm thấy hồ sơ trong cơ quan này.",
     ]
     assert statuses([mine, theirs]) == [Status.RECEIVED, Status.NEW]
     # Posting for an agency one cannot read is not found at all.
@@ -170,3 +168,27 @@ def test_queue_offers_the_bulk_buttons_of_the_officials_roles(client: Client, sh
     assert buttons(shop.receiver) == {"receive", "assign", "return_result"}
     assert buttons(shop.specialist) == {"start_processing"}
     assert buttons(shop.leader) == {"assign"}
+
+
+def test_a_crash_on_one_dossier_does_not_hide_the_others(
+    client: Client, shop: OneStopShop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mekong.dossiers import actions
+
+    fresh = [submitted(shop, MONDAY_9AM) for _ in range(3)]
+    real_receive = actions.receive
+
+    def faulty_receive(dossier: Dossier, **kwargs: Any) -> Dossier:
+        if dossier.pk == fresh[1].pk:
+            raise RuntimeError("a broken document template")
+        return real_receive(dossier, **kwargs)
+
+    monkeypatch.setattr(actions, "receive", faulty_receive)
+
+    response = bulk(client, shop.receiver, shop, "receive", fresh)
+
+    assert messages_of(response) == [
+        "2 thành công, 1 lỗi.",
+        f"{fresh[1].code}: Lỗi hệ thống, hồ sơ chưa được xử lý; đã ghi nhận để kiểm tra.",
+    ]
+    assert statuses(fresh) == [Status.RECEIVED, Status.NEW, Status.RECEIVED]

@@ -15,13 +15,20 @@ import pytest
 
 CHROMIUM = os.environ.get("MEKONG_CHROMIUM", "/usr/bin/chromium")
 # A phone of the kind many citizens use (360×740 CSS pixels, touch).
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip("Browser tests need Debian's Chromium: run `apt-get install chromium` (as root) to enable them.")
+        pytest.skip(
+            "Browser tests need Debian's Chromium: run `apt-get install chromium` (as root) to enable them."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

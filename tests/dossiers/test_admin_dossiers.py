@@ -46,7 +46,7 @@ def test_dossier_page_shows_status_and_events_read_only(admin_client: Client, do
     response = admin_client.get(reverse("admin:dossiers_dossier_change", args=[dossier.pk]))
     assert response.status_code == 200
     content = response.content.decode()
-    assert dossier.code in content
+    assert str(dossier.code) in content
     assert "Được tiếp nhận" in content
     assert "Đủ giấy tờ" in content  # the receive event's note, in the inline
     assert 'name="status"' not in content  # shown as text, not a form field
@@ -85,14 +85,14 @@ def test_dossier_list_filters_by_status_in_few_queries(
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 5
     assert dossier not in response.context["cl"].result_list
-    assert admin_client.get(url, {"q": dossier.code}).context["cl"].result_list[0] == dossier
+    assert admin_client.get(url, {"q": str(dossier.code)}).context["cl"].result_list[0] == dossier
 
 
 def test_apology_letters_are_listed_read_only(admin_client: Client, dossier: Dossier) -> None:
     (letter,) = draft_apologies(datetime(2026, 3, 12, 15, 0, tzinfo=VIETNAM_TZ))
     listing = admin_client.get(reverse("admin:dossiers_apologyletter_changelist"))
     assert listing.status_code == 200
-    assert dossier.code in listing.content.decode()
+    assert str(dossier.code) in listing.content.decode()
     url = reverse("admin:dossiers_apologyletter_change", args=[letter.pk])
     assert admin_client.post(url, {"status": "sent"}).status_code == 403
     letter.refresh_from_db()

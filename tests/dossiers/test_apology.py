@@ -314,3 +314,44 @@ def test_no_apology_for_a_dossier_no_longer_being_handled(shop: OneStopShop, dos
     with pytest.raises(DomainError) as finished:
         confirm_apology(letter, actor=shop.receiver, at=THURSDAY_3PM + timedelta(hours=1))
     assert finished.value.code == "apology_not_needed"
+
+
+# --- the periodic job -------------------------------------------------------------------------------------
+
+
+def due_in_two_working_hours(shop: OneStopShop) -> Dossier:
+    """A dossier received now whose appointment was moved to two working hours from now."""
+    from django.utils import timezone
+
+    from mekong.dossiers.calendar import province_calendar
+
+    dossier = submitted_dossier(shop)
+    dossier = actions.receive(dossier, actor=shop.receiver)
+    soon = province_calendar().add_working_hours(timezone.now(), 2)
+    return actions.reschedule(dossier, actor=shop.receiver, new_due_at=soon, reason="Hẹn lại để thử")
+
+
+@pytest.mark.django_db
+def test_the_celery_task_drafts_with_the_real_clock(shop: OneStopShop) -> None:
+    from mekong.dossiers.tasks import draft_apologies_task
+
+    dossier = due_in_two_working_hours(shop)
+    assert draft_apologies_task.apply().get() == 1
+    assert draft_apologies_task.apply().get() == 0
+    assert ApologyLetter.objects.get().dossier_id == dossier.pk
+
+
+@pytest.mark.django_db
+def test_the_cron_command_lists_what_it_drafted(shop: OneStopShop) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    dossier = due_in_two_working_hours(shop)
+    out = io.StringIO()
+    call_command("draft_apologies", stdout=out)
+    assert f"- {dossier.code}" in out.getvalue()
+    assert "Đã lập 1 dự thảo phiếu xin lỗi." in out.getvalue()
+    out = io.StringIO()
+    call_command("draft_apologies", "--within-hours", "1", stdout=out)
+    assert "Đã lập 0 dự thảo phiếu xin lỗi." in out.getvalue()

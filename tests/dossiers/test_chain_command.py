@@ -63,7 +63,7 @@ def test_an_event_edited_in_the_database_breaks_the_chain_at_its_sequence() -> N
     assert error.returncode == 1
     assert "1 hồ sơ có chuỗi sự kiện bị sửa đổi" in str(error)
     assert f"Hồ sơ {victim.code}: hỏng từ sự kiện số 2 (receive)" in err
-    assert healthy.code not in err
+    assert str(healthy.code) not in err
     assert "Đã kiểm tra 2 hồ sơ" in out
 
 

@@ -245,8 +245,13 @@ def test_a_text_file_named_pdf_is_refused_by_its_content(
     accessible(refused.content.decode())
     assert NOT_A_PDF in _text(refused)
     assert not DossierFile.objects.exists()
-    # Content decides, not the name: PNG bytes named .pdf are a PNG.
-    accepted = client.post(_draft_url("dossier_documents", draft), {field: _upload("to-khai.pdf", PNG_BYTES)})
+    # A real PNG named .pdf is refused too: whoever opens "to-khai.pdf" expects a PDF.
+    misnamed = client.post(_draft_url("dossier_documents", draft), {field: _upload("to-khai.pdf", PNG_BYTES)})
+    assert misnamed.status_code == 400
+    assert "có đuôi .pdf nhưng nội dung là PNG" in _text(misnamed)
+    assert not DossierFile.objects.exists()
+    # The content decides the stored type.
+    accepted = client.post(_draft_url("dossier_documents", draft), {field: _upload("anh-chup", PNG_BYTES)})
     assert accepted.status_code == 302
     assert DossierFile.objects.get().content_type == "image/png"
 

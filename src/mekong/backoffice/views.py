@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+import structlog
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -62,6 +63,7 @@ from mekong.dossiers.models import (
 from mekong.dossiers.states import Status
 
 PAGE_SIZE = 50
+log = structlog.get_logger(__name__)
 
 # --- shared ------------------------------------------------------------------------------------------
 
@@ -218,23 +220,31 @@ def bulk(request: HttpRequest) -> HttpResponse:
         .order_by("code")
     }
     succeeded = 0
-    failures: list[str] = []
+    # The same refusal for many dossiers is said once, with their codes: {reason: [codes]}.
+    failures: dict[str, list[str]] = {}
     for pk in wanted:
         dossier = found.get(pk)
         if dossier is None:
-            failures.append(_("Hồ sơ #{pk}: không tìm thấy trong cơ quan này.").format(pk=pk))
+            failures.setdefault(_("Không tìm thấy hồ sơ trong cơ quan này."), []).append(f"#{pk}")
             continue
         try:
             operations.run_bulk(form.cleaned_data["action"], dossier, user, specialist)
         except DomainError as error:
-            failures.append(f"{dossier.code}: {_error_text(error)}")
+            failures.setdefault(_error_text(error), []).append(str(dossier.code))
+        except Exception:
+            # A bug (in a document hook, say) rolls back this dossier's action only; the others that
+            # went through must still be reported, so the batch goes on and the fault is logged.
+            log.exception("bulk_action_failed", dossier=dossier.code, action=form.cleaned_data["action"])
+            reason = _("Lỗi hệ thống, hồ sơ chưa được xử lý; đã ghi nhận để kiểm tra.")
+            failures.setdefault(reason, []).append(str(dossier.code))
         else:
             succeeded += 1
-    summary = _("{ok} thành công, {failed} lỗi.").format(ok=succeeded, failed=len(failures))
+    failed = sum(len(codes) for codes in failures.values())
+    summary = _("{ok} thành công, {failed} lỗi.").format(ok=succeeded, failed=failed)
     if failures:
         messages.warning(request, summary)
-        for failure in failures:
-            messages.error(request, failure)
+        for reason, codes in failures.items():
+            messages.error(request, f"{', '.join(codes)}: {reason}")
     else:
         messages.success(request, summary)
     return redirect(back)

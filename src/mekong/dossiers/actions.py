@@ -301,10 +301,11 @@ def attach_file(
     requirement: RequiredDocument | None = None,
     kind: str = FileKind.COMPONENT,
     event: DossierEvent | None = None,
+    field: str = "file",
 ) -> DossierFile:
     """Store one upload after checking its content. Components go on drafts; supplements and results are
-    attached by `supplement` and `attach_result`."""
-    checked = check_upload(stream, name=name)
+    attached by `supplement` and `attach_result`. `field` names the input in error messages."""
+    checked = check_upload(stream, name=name, field=field)
     if requirement is not None and requirement.procedure_id != dossier.procedure_id:
         raise DomainError(
             _("Thành phần hồ sơ không thuộc thủ tục này."),
@@ -491,6 +492,7 @@ def supplement(
                 requirement=requirement,
                 kind=FileKind.SUPPLEMENT,
                 event=event,
+                field="files",
             )
         if locked.received_at is not None:
             locked.due_at = compute_due_at(locked)

@@ -44,8 +44,16 @@ class DossierEventInline(ReadOnlyMixin, admin.TabularInline):
     model = DossierEvent
     extra = 0
     can_delete = False
-    fields = ["sequence", "created_at", "command", "from_status", "to_status", "actor", "actor_role", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "sequence",
+        "created_at",
+        "command",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_role",
+        "note",
+    )
     ordering = ["sequence"]
     verbose_name_plural = _("nhật ký xử lý (chỉ xem, không sửa được)")
 
@@ -57,8 +65,15 @@ class DossierFileInline(ReadOnlyMixin, admin.TabularInline):
     model = DossierFile
     extra = 0
     can_delete = False
-    fields = ["kind", "requirement", "original_name", "content_type", "size", "sha256", "uploaded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind",
+        "requirement",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_at",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DossierFile]:
         return super().get_queryset(request).select_related("requirement")
@@ -68,8 +83,7 @@ class IssuedDocumentInline(ReadOnlyMixin, admin.TabularInline):
     model = IssuedDocument
     extra = 0
     can_delete = False
-    fields = ["id", "kind", "issued_at", "issued_by", "sha256", "file"]
-    readonly_fields = fields
+    fields = readonly_fields = ("id", "kind", "issued_at", "issued_by", "sha256", "file")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IssuedDocument]:
         return super().get_queryset(request).select_related("issued_by")

@@ -15,7 +15,6 @@ instead of doing it again; the same key with another body is refused (422).
 import hashlib
 import json
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import Any
 from uuid import UUID
 
@@ -60,7 +59,7 @@ from mekong.dossiers.schemas import (
     SupplementRequestIn,
 )
 from mekong.dossiers.selectors import QueueFilter
-from mekong.dossiers.validation import ALLOWED_TYPES, sniff_content_type
+from mekong.dossiers.validation import ALLOWED_TYPES, sniff_stream
 
 router = Router(auth=bearer_token)
 
@@ -161,38 +160,6 @@ def _specialist(user_id: int | None) -> User:
         message = _("Chọn chuyên viên xử lý.")
         raise DomainError(message, errors=[FieldError("specialist", message)])
     return specialist
-
-
-# What a file name promises; the content must agree (the content decides what the file is).
-EXTENSION_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-}
-TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
-MISNAMED = _("Tệp “{name}” có đuôi {extension} nhưng nội dung là {actual}. Vui lòng chọn đúng tệp.")
-
-
-def _refuse_misnamed(upload: UploadedFile, field: str = "file") -> None:
-    """A PNG named .pdf is refused: whoever downloads "to-khai.pdf" expects a PDF. Files whose content
-    is no accepted type at all are left to `check_upload`, which says so."""
-    name = upload.name or ""
-    extension = PurePath(name).suffix.lower()
-    promised = EXTENSION_TYPES.get(extension)
-    if promised is None:
-        return
-    actual = _sniffed_type(upload)
-    if actual in TYPE_NAMES and actual != promised:
-        raise DomainError(
-            MISNAMED,
-            errors=[FieldError(field, _("Đuôi tệp không khớp với nội dung."))],
-            code="file_type_mismatch",
-            status=415,
-            name=name,
-            extension=extension,
-            actual=TYPE_NAMES[actual],
-        )
 
 
 def _summary(dossier: Dossier) -> dict[str, Any]:
@@ -359,7 +326,6 @@ def upload_draft_file(
         if required is None:
             message = _("Thành phần hồ sơ không thuộc thủ tục này.")
             raise DomainError(message, errors=[FieldError("requirement", message)])
-    _refuse_misnamed(file)
     stored = actions.attach_file(
         draft, actor=_user(request), stream=file, name=file.name or "tep", requirement=required
     )
@@ -598,21 +564,10 @@ def download_document(request: HttpRequest, code: str, document_id: UUID) -> Fil
     if found is None:
         raise NotFound(FILE_NOT_FOUND)
     stream = found.file.open("rb")
-    content_type = _sniffed_type(stream)
+    content_type = sniff_stream(stream)
     extension = ALLOWED_TYPES.get(content_type, "")
     name = f"{found.kind}-{found.dossier.code}{extension}"
     return FileResponse(stream, as_attachment=True, filename=name, content_type=content_type)
-
-
-def _sniffed_type(stream: Any) -> str:
-    """Issued documents are PDFs, but an uploaded result may be an image: tell by the content."""
-    head = stream.read(16)
-    stream.seek(0, 2)
-    size = stream.tell()
-    stream.seek(max(0, size - 1024))
-    tail = stream.read()
-    stream.seek(0)
-    return sniff_content_type(head, tail) or "application/octet-stream"
 
 
 @router.post(
@@ -628,8 +583,6 @@ def supplement(
     note: Form[str] = "",
 ) -> Dossier:
     dossier = _dossier(request, code)
-    for upload in files or []:
-        _refuse_misnamed(upload, "files")
     uploads = [(None, upload, upload.name or "tep") for upload in files or []]
     return actions.supplement(dossier, actor=_user(request), files=uploads, note=note)
 
@@ -685,7 +638,6 @@ def attach_result(
     request: HttpRequest, code: str, file: File[UploadedFile], note: Form[str] = ""
 ) -> Status[DossierFile]:
     dossier = _dossier(request, code)
-    _refuse_misnamed(file)
     stored = actions.attach_result(
         dossier, actor=_user(request), stream=file, name=file.name or "ket-qua", note=note
     )

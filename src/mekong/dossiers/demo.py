@@ -20,8 +20,8 @@ What is generated
   or a payment, processed and waiting for the citizen to collect. With 18 or more dossiers every
   scenario, hence every status 1–10, occurs at least once. Forms are generated from each procedure's
   JSON Schema; every mandatory document gets a small valid PDF.
-* At the end the periodic apology drafting runs (with a one-working-day window) so the officers find
-  drafts to confirm on the dossiers due soon or late.
+* At the end the periodic apology drafting runs, as it would have, so the officers find drafts to
+  confirm on the dossiers due within a few working hours or already late.
 
 Idempotent: a second run counts the demo dossiers already there and only tops up to ``count``.
 """
@@ -65,7 +65,6 @@ DEMO_ID_PATTERN = r"^093[0-3][0-9]{2}99[0-9]{4}$"
 BATCH = 25  # dossiers per transaction: far fewer commits, still a small rollback if anything fails
 COMMUNES_USED = 12
 DEMO_COMMUNE_WEIGHT = 6  # the demo officers' commune gets this many shares of the commune dossiers
-APOLOGY_WINDOW_HOURS = 8  # the end-of-run drafting: one working day, whatever the hour of the run
 
 
 # --- scenarios ------------------------------------------------------------------------------------------
@@ -95,7 +94,7 @@ class Scenario(StrEnum):
 
 # Shares per thousand. ON_TIME takes what rounding leaves.
 SCENARIOS: dict[Scenario, int] = {
-    Scenario.ON_TIME: 545,
+    Scenario.ON_TIME: 605,
     Scenario.ONE_SUPPLEMENT: 90,
     Scenario.TWO_SUPPLEMENTS: 20,
     Scenario.SUPPLEMENT_BEFORE_RECEIPT: 20,
@@ -105,14 +104,25 @@ SCENARIOS: dict[Scenario, int] = {
     Scenario.REFUSED: 50,
     Scenario.WITHDRAWN: 30,
     Scenario.STOPPED: 20,
-    Scenario.AWAITING_PICKUP: 15,
-    Scenario.NEW: 20,
-    Scenario.RECEIVED: 15,
-    Scenario.PROCESSING: 30,
-    Scenario.DUE_SOON: 10,
-    Scenario.OVERDUE: 10,
-    Scenario.WAITING_SUPPLEMENT: 15,
-    Scenario.WAITING_PAYMENT: 5,
+    # Open now: a backlog of a couple of weeks, as in an office that keeps up.
+    Scenario.AWAITING_PICKUP: 6,
+    Scenario.NEW: 12,
+    Scenario.RECEIVED: 8,
+    Scenario.PROCESSING: 12,
+    Scenario.DUE_SOON: 6,
+    Scenario.OVERDUE: 5,
+    Scenario.WAITING_SUPPLEMENT: 8,
+    Scenario.WAITING_PAYMENT: 3,
+}
+# Calendar days a finished story needs beyond the time limit (supplements, stops, lateness...).
+EXTRA_DAYS = {
+    Scenario.ONE_SUPPLEMENT: 8,
+    Scenario.TWO_SUPPLEMENTS: 15,
+    Scenario.SUPPLEMENT_BEFORE_RECEIPT: 7,
+    Scenario.PAID: 4,
+    Scenario.LATE: 17,
+    Scenario.STOPPED: 33,
+    Scenario.WITHDRAWN: 8,
 }
 OPEN_SCENARIOS = frozenset(
     {
@@ -376,7 +386,7 @@ def _enum_for(name: str, options: Sequence[Any], ctx: FormContext) -> Any:
 def _number_for(name: str, prop: dict[str, Any], ctx: FormContext, integer: bool) -> int | float:
     rng = ctx.rng
     if "default" in prop and rng.random() < 0.5:
-        return prop["default"]  # type: ignore[no-any-return]
+        return prop["default"]
     low = prop.get("minimum")
     if low is None and "exclusiveMinimum" in prop:
         low = prop["exclusiveMinimum"] + (1 if integer else 0.5)
@@ -548,7 +558,10 @@ class Clock:
         raise ValueError("no office time before that")
 
     def between(self, start: datetime, end: datetime, fraction: float) -> datetime:
-        """The instant that far through the office time from ``start`` to ``end``."""
+        """The instant that far through the office time from ``start`` to ``end`` (``start`` when the end
+        has already passed: the step then simply comes next)."""
+        if end <= start:
+            return start
         working = self.calendar.working_time_between(start, end)
         moment = self.calendar.add_working_time(start, working * fraction)
         if moment > end or working <= timedelta(0):
@@ -855,10 +868,7 @@ class DemoGenerator:
         limit = clock.limit_hours(procedure)
         online = channel == Channel.ONLINE
         if scenario not in OPEN_SCENARIOS:
-            # Long enough ago for the whole story to be over: twice the limit, supplements, stops, lateness.
-            lead = timedelta(days=2 * limit / 8 * 7 / 5 + 45)
-            oldest, newest = now - timedelta(days=365), now - lead
-            day = (oldest + (newest - oldest) * growing(rng.random())).astimezone(VIETNAM_TZ).date()
+            day = self._finished_submission_day(scenario, limit)
             use_any_hour = online and rng.random() < 0.3
             return (clock.any_instant(day) if use_any_hour else clock.office_instant(day)), None
         if scenario == Scenario.NEW:
@@ -888,6 +898,24 @@ class DemoGenerator:
         else:  # processing, waiting for a supplement or a payment
             received = clock.before(now, rng.uniform(0.1, 0.7) * limit + 0.5)
         return clock.before(received, rng.uniform(0.1, 3)), received
+
+    def _finished_submission_day(self, scenario: Scenario, limit_hours: float) -> date:
+        """A day over the year, more in recent months, before the open dossiers' last weeks (so the
+        monthly totals stay even) and long enough ago for the whole story to be over."""
+        rng, now = self.rng, self.now
+        limit_days = limit_hours / 8 * 7 / 5
+        extra = limit_days * 0.6 + 5 if scenario == Scenario.APOLOGY else EXTRA_DAYS.get(scenario, 0)
+        latest = now - timedelta(days=1.2 * limit_days + 3 + extra)
+        oldest = now - timedelta(days=365)
+        open_share = sum(SCENARIOS[s] for s in OPEN_SCENARIOS) / sum(SCENARIOS.values())
+        moment = latest
+        for _ in range(20):
+            moment = oldest + (now - oldest) * growing(rng.uniform(0, 1 - open_share))
+            if moment <= latest:
+                break
+        else:
+            moment = latest - timedelta(days=rng.uniform(0, 30))
+        return min(moment, latest).astimezone(VIETNAM_TZ).date()
 
     # Telling the stories ---------------------------------------------------------------------------------
 
@@ -1229,7 +1257,7 @@ def generate_demo_dossiers(
         with _quiet("mekong.dossiers", "mekong.accounts"):
             items = generator.plan(wanted, procedures)
             statuses = generator.run(items)
-            drafted = len(draft_apologies(now, within_working_hours=APOLOGY_WINDOW_HOURS))
+            drafted = len(draft_apologies(now))
     return DemoReport(
         created=sum(statuses.values()),
         already_there=already,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import IO, Any
 
 from django.conf import settings
@@ -78,6 +79,14 @@ def _describe(schema: dict[str, Any], error: SchemaError, seen: set[str]) -> Ite
 # --- uploaded files -------------------------------------------------------------------------------------
 
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+# What a file name promises; the content must agree (whoever downloads "to-khai.pdf" expects a PDF).
+EXTENSION_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,16 @@ def sniff_content_type(head: bytes, tail: bytes) -> str | None:
     if head.startswith(b"\xff\xd8\xff") and b"\xff\xd9" in tail:
         return "image/jpeg"
     return None
+
+
+def sniff_stream(stream: IO[bytes]) -> str:
+    """The content type of a stored file (an uploaded result may be an image), or octet-stream."""
+    head = stream.read(16)
+    stream.seek(0, 2)
+    stream.seek(max(0, stream.tell() - 1024))
+    tail = stream.read()
+    stream.seek(0)
+    return sniff_content_type(head, tail) or "application/octet-stream"
 
 
 def max_upload_bytes() -> int:
@@ -142,5 +161,17 @@ def check_upload(stream: IO[bytes], *, name: str, field: str = "file") -> Checke
             code="unsupported_file_type",
             status=415,
             name=name,
+        )
+    extension = PurePath(name).suffix.lower()
+    promised = EXTENSION_TYPES.get(extension)
+    if promised is not None and promised != content_type:
+        raise DomainError(
+            _("Tệp “{name}” có đuôi {extension} nhưng nội dung là {actual}. Vui lòng chọn đúng tệp."),
+            errors=[FieldError(field, _("Đuôi tệp không khớp với nội dung."))],
+            code="file_type_mismatch",
+            status=415,
+            name=name,
+            extension=extension,
+            actual=TYPE_NAMES[content_type],
         )
     return CheckedFile(content_type=content_type, size=size, sha256=digest.hexdigest())

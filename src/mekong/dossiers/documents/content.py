@@ -107,7 +107,7 @@ def _one_stop_heading(agency: Agency) -> Heading:
 
 
 def _agency_heading(agency: Agency) -> Heading:
-    return Heading(issuer=agency.name, parent=agency.parent.name if agency.parent_id else "")
+    return Heading(issuer=agency.name, parent=agency.parent.name if agency.parent is not None else "")
 
 
 def _applicant_lines(dossier: Dossier, label: str = "Ông/bà") -> list[Block]:

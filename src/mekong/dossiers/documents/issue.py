@@ -103,20 +103,12 @@ def issue_document(
         sha256=hashlib.sha256(pdf).hexdigest(),
         event=event,
         issued_by=issued_by,
+        issued_at=at,  # back-dated events (tests, the demo data) keep the date printed on them
     )
     document.file.save(f"{document_id}.pdf", ContentFile(pdf), save=False)
     document.save(force_insert=True)
-    _date_as_printed(document, at)
     log.info("document_issued", dossier=dossier.code, kind=str(kind), document=str(document_id))
     return document
-
-
-def _date_as_printed(document: IssuedDocument, at: datetime) -> None:
-    """`issued_at` is stamped with the wall clock; documents of back-dated events (tests, the demo data)
-    keep the date printed on them."""
-    if abs((document.issued_at - at).total_seconds()) > 1:
-        IssuedDocument.objects.filter(pk=document.pk).update(issued_at=at)
-        document.issued_at = at
 
 
 # --- results ---------------------------------------------------------------------------------------------------
@@ -172,10 +164,9 @@ def record_result_file(dossier_file: DossierFile) -> IssuedDocument:
         sha256=dossier_file.sha256,
         event_id=dossier_file.event_id,
         issued_by_id=dossier_file.uploaded_by_id,
+        issued_at=dossier_file.event.created_at if dossier_file.event is not None else timezone.now(),
     )
     document.file.name = dossier_file.file.name
     document.save(force_insert=True)
-    if dossier_file.event is not None:
-        _date_as_printed(document, dossier_file.event.created_at)
     log.info("result_issued", dossier=dossier_file.dossier_id, document=str(document.pk), generated=generated)
     return document
