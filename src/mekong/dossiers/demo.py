@@ -686,7 +686,8 @@ class DemoGenerator:
         communes = sorted(
             (a for a in receiving.values() if a.kind == AgencyKind.COMMUNE_PC), key=lambda a: a.code
         )
-        demo_commune = resolve_slots(receiving.values())["commune"]
+        # The commune the demo accounts were given (`accounts.demo` picks it from the whole tree).
+        demo_commune = resolve_slots(Agency.objects.all())["commune"]
         if demo_commune is not None and demo_commune.kind != AgencyKind.COMMUNE_PC:
             demo_commune = None
         chosen = [demo_commune] if demo_commune is not None else []
@@ -783,6 +784,8 @@ class DemoGenerator:
         people = make_people(self.seed, max(12, count // 4))
         self.accounts = self.citizens_for(people)
         demo_citizen = User.objects.filter(personal_id=DEMO_CITIZEN_PERSONAL_ID, is_active=True).first()
+        if demo_citizen is not None and Dossier.objects.filter(applicant=demo_citizen).exists():
+            demo_citizen = None  # has theirs already (a top-up run, or they filed some themselves)
 
         scenarios = [s for s, n in scenario_counts(count).items() for _ in range(n)]
         self.rng.shuffle(scenarios)
@@ -813,9 +816,8 @@ class DemoGenerator:
                 procedure, candidates = self.rng.choices(pool, pool_weights)[0]
                 agency = self._agency_among(candidates, demo_commune)
                 person = self.rng.choice(people)
-                channel = self.rng.choices((Channel.ONLINE, Channel.IN_PERSON, Channel.POSTAL), (65, 30, 5))[
-                    0
-                ]
+                channels = (Channel.ONLINE, Channel.IN_PERSON, Channel.POSTAL)
+                channel = self.rng.choices(channels, (65, 30, 5))[0]
                 account = self.accounts.get(person.personal_id) if channel == Channel.ONLINE else None
                 if channel == Channel.ONLINE and account is None:
                     channel = Channel.IN_PERSON
