@@ -23,6 +23,7 @@ from typing import Any
 
 import dj_database_url
 import structlog
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -149,6 +150,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {
+    # Draft apology letters for dossiers about to be late, every half hour in office hours.
+    "draft-apologies": {
+        "task": "mekong.dossiers.draft_apologies",
+        "schedule": crontab(minute="*/30", hour="7-17", day_of_week="mon-sat"),
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["mekong.accounts.backends.IdentifierBackend"]
@@ -168,6 +176,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["mekong.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

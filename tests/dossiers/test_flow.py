@@ -135,3 +135,26 @@ def test_valid_form_helper_matches_the_factory_schema() -> None:
     from mekong.dossiers.validation import form_errors
 
     assert form_errors(one_stop_shop().procedure.form_schema, valid_form()) == []
+
+
+def test_a_rescheduled_appointment_survives_a_later_supplement() -> None:
+    shop = one_stop_shop(time_limit_value=3)
+    dossier = actions.receive(submitted_dossier(shop, at=MONDAY_9AM), actor=shop.receiver, at=MONDAY_9AM)
+    dossier = actions.start_processing(dossier, actor=shop.specialist, at=MONDAY_9AM)
+    apology_date = datetime(2026, 3, 18, 17, 0, tzinfo=VIETNAM_TZ)  # Wednesday of the next week
+    dossier = actions.reschedule(
+        dossier,
+        actor=shop.receiver,
+        new_due_at=apology_date,
+        reason="Cần xác minh thêm",
+        at=datetime(2026, 3, 11, 9, 0, tzinfo=VIETNAM_TZ),
+    )
+    assert dossier.due_at == apology_date
+    dossier = actions.request_supplement(
+        dossier, actor=shop.specialist, missing=["Ảnh 4x6"], at=datetime(2026, 3, 12, 7, 0, tzinfo=VIETNAM_TZ)
+    )
+    # One full working day with the citizen (Thursday 07:00 → Friday 07:00) moves the new date by one day.
+    dossier = actions.supplement(
+        dossier, actor=shop.citizen, note="Đã gửi ảnh", at=datetime(2026, 3, 13, 7, 0, tzinfo=VIETNAM_TZ)
+    )
+    assert dossier.due_at == datetime(2026, 3, 19, 17, 0, tzinfo=VIETNAM_TZ)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
@@ -311,9 +312,26 @@ def revoke_role(actor: permissions.Actor, user: User, role: Role | str, agency: 
     return bool(deleted)
 
 
+# From the dossiers app a province admin edits the working calendar and may look at (never change) the rest.
+DOSSIER_CONFIGURATION_PERMISSIONS = (
+    "add_calendarday",
+    "change_calendarday",
+    "delete_calendarday",
+    "view_calendarday",
+    "view_dossier",
+    "view_apologyletter",
+    "view_issueddocument",
+)
+
+
 def configuration_permissions() -> list[Permission]:
     """The Django model permissions that make up "configure the tenant" in the admin."""
-    return list(Permission.objects.filter(content_type__app_label__in=CONFIGURATION_APPS))
+    return list(
+        Permission.objects.filter(
+            Q(content_type__app_label__in=CONFIGURATION_APPS)
+            | Q(content_type__app_label="dossiers", codename__in=DOSSIER_CONFIGURATION_PERMISSIONS)
+        )
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 import structlog
@@ -404,11 +404,11 @@ def submit(dossier: Dossier, *, actor: User, at: datetime | None = None) -> Doss
 # --- deadlines ---------------------------------------------------------------------------------------------
 
 
-def _pauses(dossier: Dossier) -> list[tuple[datetime, datetime]]:
+def _pauses(events: Sequence[DossierEvent]) -> list[tuple[datetime, datetime]]:
     """Intervals spent waiting for the citizen (supplement or payment), from the events."""
     pauses: list[tuple[datetime, datetime]] = []
     started: datetime | None = None
-    for event in dossier.events.order_by("sequence").only("command", "created_at"):
+    for event in events:
         if event.command in (Command.REQUEST_SUPPLEMENT, Command.REQUEST_PAYMENT):
             started = event.created_at
         elif event.command in (Command.SUPPLEMENT, Command.PAY) and started is not None:
@@ -418,13 +418,27 @@ def _pauses(dossier: Dossier) -> list[tuple[datetime, datetime]]:
 
 
 def compute_due_at(dossier: Dossier) -> datetime | None:
+    """The appointment: the procedure's time limit from reception, extended by the time spent waiting for
+    the citizen. After an apology moved the appointment, that new date stands and only later waits extend it.
+    """
     if dossier.received_at is None:
         return None
     procedure = dossier.procedure
     calendar = province_calendar()
-    return calendar.due_after_pauses(
-        dossier.received_at, procedure.time_limit_value, procedure.time_limit_unit, _pauses(dossier)
+    events = list(dossier.events.order_by("sequence").only("command", "created_at", "data"))
+    pauses = _pauses(events)
+    rescheduled = next((event for event in reversed(events) if event.command == RESCHEDULE), None)
+    if rescheduled is None:
+        return calendar.due_after_pauses(
+            dossier.received_at, procedure.time_limit_value, procedure.time_limit_unit, pauses
+        )
+    since = rescheduled.created_at
+    waited = sum(
+        (calendar.working_time_between(max(start, since), end) for start, end in pauses if end > since),
+        timedelta(),
     )
+    new_due_at = datetime.fromisoformat(str(rescheduled.data["new_due_at"]))
+    return calendar.add_working_time(new_due_at, waited) if waited else new_due_at
 
 
 # --- one-stop-shop workflow --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from mekong.core.errors import DomainError
@@ -22,6 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet-accounts", action="store_true", help="Không in mật khẩu tài khoản mẫu.")
+        parser.add_argument(
+            "--dossiers", type=int, default=2000, help="Số hồ sơ mẫu (0: không tạo). Mặc định 2000."
+        )
 
     def step(self, label: str) -> float:
         self.stdout.write(f"• {label}…", ending="")
@@ -54,6 +58,10 @@ class Command(BaseCommand):
             started = self.step("Tài khoản mẫu")
             accounts = create_demo_accounts()
             self.done(started, f"{len(accounts)} tài khoản")
+
+            if options["dossiers"]:
+                self.stdout.write("• Hồ sơ mẫu (tạo qua đúng các thao tác của hệ thống):")
+                call_command("load_demo_dossiers", count=options["dossiers"], stdout=self.stdout)
         except DomainError as error:
             for item in error.errors:
                 self.stderr.write(f"  - {item}")
