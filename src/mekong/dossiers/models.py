@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mekong.core.text import fold
 from mekong.dossiers.states import Status
 
 
@@ -91,6 +92,8 @@ class Dossier(models.Model):
         default=ResultDelivery.ONLINE,
     )
     form_data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    # Folded applicant name, ID and code (core.text.fold): accent-insensitive queue search in the database.
+    search_key = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     status = models.PositiveSmallIntegerField(
         _("trạng thái"), choices=DossierStatus.choices, null=True, blank=True, db_index=True
@@ -125,6 +128,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or _("Hồ sơ nháp #%(id)s") % {"id": self.pk}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = fold(" ".join(filter(None, [self.code, self.applicant_name, self.applicant_personal_id])))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
     @property
     def current_status(self) -> Status | None:
