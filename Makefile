@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run demo migrate test lint typecheck pytest messages clean
+.PHONY: install run demo migrate test lint typecheck pytest messages clean bench-dossiers
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,8 @@ run: demo
 	DEBUG=$${DEBUG:-1} $(BIN)/mekong runserver $(HOST):$(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: install
 	MEKONG_ALLOW_DEV_SECRET=1 $(BIN)/mypy
@@ -41,6 +41,14 @@ test: lint typecheck pytest
 # Compile translations after editing src/mekong/locale/*/LC_MESSAGES/django.po (msgfmt not needed).
 messages: install
 	$(BIN)/python -m mekong.core.i18n compile
+
+# Benchmarks (bench/): each prints a JSON object as its last line. Needs PostgreSQL (BENCH_DATABASE_URL).
+$(VENV)/.bench-stamp: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	@touch $@
+
+bench-dossiers: $(VENV)/.bench-stamp
+	$(BIN)/python bench/dossiers.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -23,13 +23,13 @@ def with_procedure(shop: OneStopShop, **fields: Any) -> OneStopShop:
     return dataclasses.replace(shop, procedure=procedure, requirement=requirement)
 
 
-def submitted(shop: OneStopShop, at: datetime, *, name: str | None = None) -> Dossier:
+def submitted(shop: OneStopShop, at: datetime, *, name: str | None = None, personal_id: str = "") -> Dossier:
     draft = actions.create_draft(
         actor=shop.citizen,
         procedure=shop.procedure,
         agency=shop.agency,
         form_data=valid_form(),
-        applicant=Applicant(name=name) if name else None,
+        applicant=Applicant(name=name, personal_id=personal_id) if name else None,
     )
     actions.attach_file(
         draft, actor=shop.citizen, stream=pdf(), name="to-khai.pdf", requirement=shop.requirement

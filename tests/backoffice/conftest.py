@@ -14,8 +14,8 @@ from catalog.factories import AgencyFactory
 from dossiers.factories import OneStopShop, one_stop_shop
 from mekong.accounts.models import User
 from mekong.accounts.roles import Role
-from mekong.backoffice import queries
 from mekong.catalog.models import Agency, AgencyKind
+from mekong.dossiers import selectors
 from mekong.dossiers.workdays import VIETNAM_TZ, WorkingCalendar
 
 # A Wednesday morning in term time: no holiday within two weeks either side.
@@ -44,7 +44,7 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def frozen_queue_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
     """The queue is drawn at NOW (actions take `at=` themselves)."""
-    monkeypatch.setattr(queries, "current_time", lambda: NOW)
+    monkeypatch.setattr(selectors, "current_time", lambda: NOW)
     return NOW
 
 

@@ -78,7 +78,31 @@ def test_queue_filters_and_search_over_http() -> None:
 
     counts = api.get("/queue/counts").json()
     assert counts == {"new": 1, "due_soon": counts["due_soon"], "late": 0, "waiting_for_citizen": 0,
-                      "processing": 1, "all": 2}  # fmt: skip
+                      "processing": 1, "processed": 0, "all": 2}  # fmt: skip
+    # The counts follow the same search as the list.
+    searched_counts = api.get("/queue/counts", q=str(received.code).lower()).json()
+    assert (searched_counts["all"], searched_counts["processing"], searched_counts["new"]) == (1, 1, 0)
+
+
+def test_queue_processed_filter_and_sort_over_http() -> None:
+    shop = one_stop_shop()
+    first = actions.receive(submitted_dossier(shop), actor=shop.receiver)
+    second = actions.receive(submitted_dossier(shop), actor=shop.receiver)
+    done = actions.approve(
+        actions.start_processing(actions.receive(submitted_dossier(shop), actor=shop.receiver),
+                                 actor=shop.specialist),
+        actor=shop.leader,
+    )  # fmt: skip
+    api = Api(shop.receiver)
+
+    processed = api.get("/queue", filter="processed")
+    assert [item["code"] for item in processed.json()["items"]] == [done.code]
+    assert api.get("/queue/counts").json()["processed"] == 1
+    oldest_first = api.get("/queue", filter="processing", sort="submitted").json()["items"]
+    newest_first = api.get("/queue", filter="processing", sort="-submitted").json()["items"]
+    assert [item["code"] for item in oldest_first] == [first.code, second.code]
+    assert [item["code"] for item in newest_first] == [second.code, first.code]
+    assert api.get("/queue", sort="name").status_code == 422
 
 
 def test_queue_refusals() -> None:

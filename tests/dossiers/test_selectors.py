@@ -63,6 +63,9 @@ def board() -> dict[str, Any]:
     shop = one_stop_shop()
     new = submitted_dossier(shop, at=at(10))
     due_soon = dossier_of(shop, time_limit=3, received=at(9))  # due Thursday 12, 17:00
+    friday = dossier_of(
+        shop, time_limit=4, received=at(9)
+    )  # due Friday 13, 17:00: after the next working day
     late = dossier_of(shop, time_limit=3, received=at(2))  # due Thursday 5, 17:00
     far = dossier_of(shop, time_limit=20, received=at(9))
     waiting = actions.request_supplement(
@@ -81,6 +84,7 @@ def board() -> dict[str, Any]:
         "due_soon": due_soon,
         "late": late,
         "far": far,
+        "friday": friday,
         "waiting": waiting,
         "done": done,
     }
@@ -100,8 +104,14 @@ def test_each_filter_holds_what_it_says(board: dict[str, Any]) -> None:
     assert view("due_soon") == {board["due_soon"].code}
     assert view("late") == {board["late"].code}
     assert view("waiting_for_citizen") == {board["waiting"].code}
-    assert view("processing") == {board["due_soon"].code, board["late"].code, board["far"].code}
-    assert len(view("all")) == 6
+    assert view("processing") == {
+        board["due_soon"].code,
+        board["late"].code,
+        board["friday"].code,
+        board["far"].code,
+    }
+    assert view("processed") == {board["done"].code}
+    assert len(view("all")) == 7
     assert is_late(board["late"], WEDNESDAY)
     assert not is_late(board["far"], WEDNESDAY)
     assert not is_late(board["waiting"], WEDNESDAY)  # the citizen's time does not count
@@ -109,14 +119,41 @@ def test_each_filter_holds_what_it_says(board: dict[str, Any]) -> None:
 
 def test_deadline_queues_come_in_appointment_order(board: dict[str, Any]) -> None:
     processing = list(queue(board["shop"].receiver, filter=QueueFilter.PROCESSING, now=WEDNESDAY))
-    assert codes(processing) == [board["late"].code, board["due_soon"].code, board["far"].code]
+    by_due = [board[key].code for key in ("late", "due_soon", "friday", "far")]
+    assert codes(processing) == by_due
 
 
-def test_due_soon_horizon_counts_working_days_and_the_province_calendar() -> None:
-    assert due_soon_horizon(at(11, 10)) == at(13, 17)  # Wednesday → end of Friday
-    assert due_soon_horizon(at(13, 10)) == at(17, 17)  # Friday → end of Tuesday, over the weekend
+def test_any_queue_sorts_by_due_or_submitted_date_both_ways() -> None:
+    shop = one_stop_shop()
+    # Submitted first but due last, and the other way round: the two sorts disagree.
+    early_long = dossier_of(shop, time_limit=20, received=at(2))
+    late_short = dossier_of(shop, time_limit=3, received=at(9))
+    fresh = submitted_dossier(shop, at=at(10))  # no appointment before it is received
+
+    def ordered(queue_filter: str, sort: str | None = None) -> list[str]:
+        return codes(queue(shop.receiver, filter=queue_filter, sort=sort, now=WEDNESDAY))
+
+    assert ordered("processing", "due") == [late_short.code, early_long.code]
+    assert ordered("processing", "-due") == [early_long.code, late_short.code]
+    assert ordered("processing", "submitted") == [early_long.code, late_short.code]
+    assert ordered("processing", "-submitted") == [late_short.code, early_long.code]
+    assert ordered("all", "due") == [late_short.code, early_long.code, fresh.code]  # no date: last
+    assert ordered("all", "-due") == [early_long.code, late_short.code, fresh.code]
+    # Defaults: the most urgent appointment first where there is one; newest first in "all".
+    assert ordered("processing") == [late_short.code, early_long.code]
+    assert ordered("all") == [fresh.code, late_short.code, early_long.code]
+    with pytest.raises(ValueError, match="'name' is not a valid QueueSort"):
+        queue(shop.receiver, sort="name")
+
+
+def test_due_soon_horizon_is_the_end_of_the_next_working_day_in_the_province_calendar() -> None:
+    assert due_soon_horizon(at(11, 10)) == at(12, 17)  # Wednesday → end of Thursday
+    assert due_soon_horizon(at(11, 20)) == at(12, 17)  # after office hours: still the next day
+    assert due_soon_horizon(at(13, 10)) == at(16, 17)  # Friday → end of Monday, over the weekend
+    assert due_soon_horizon(at(14, 10)) == at(16, 17)  # Saturday → end of Monday
+    assert due_soon_horizon(at(11, 10), 2) == at(13, 17)
     CalendarDay.objects.create(date=at(16).date(), kind=CalendarDayKind.DAY_OFF, note="Bão")
-    assert due_soon_horizon(at(13, 10)) == at(18, 17)
+    assert due_soon_horizon(at(13, 10)) == at(17, 17)
 
 
 def test_scope_follows_the_permissions() -> None:
@@ -170,12 +207,45 @@ def test_search_by_code_name_phone_and_personal_id() -> None:
         mine.code.lower(),
         mine.code[-11:],
         "Văn Tám",
+        "le van tam",  # without accents
+        "TÁM LÊ",  # any case, any order
         "+84 987 654 321",
         "0987.654.321",
         "093123456789",
     ):
         assert codes(queue(shop.receiver, q=text)) == [mine.code], text
     assert codes(queue(shop.receiver, q="Không Ai")) == []
+    assert codes(queue(shop.receiver, q="tam nguyen")) == []  # every word must match
+
+
+def test_search_by_procedure_name_without_accents() -> None:
+    shop = one_stop_shop()
+    other = dossier_of(shop, time_limit=3, received=at(9))
+    mine = submitted_dossier(shop)
+    other.procedure.name = "Đăng ký khai sinh"
+    other.procedure.save()
+
+    assert codes(queue(shop.receiver, q="dang ky KHAI SINH")) == [other.code]
+    assert mine.code not in codes(queue(shop.receiver, q="khai sinh"))
+
+
+def test_counts_follow_the_search_and_the_assignee(board: dict[str, Any]) -> None:
+    shop: OneStopShop = board["shop"]
+    late: Dossier = board["late"]
+    counts = queue_counts(shop.receiver, q=str(late.code).lower(), now=WEDNESDAY)
+    assert counts == {
+        f: queue(shop.receiver, filter=f, q=str(late.code), now=WEDNESDAY).count() for f in QueueFilter
+    }
+    assert counts[QueueFilter.ALL] == counts[QueueFilter.LATE] == counts[QueueFilter.PROCESSING] == 1
+    assert counts[QueueFilter.NEW] == 0
+    assert queue_counts(shop.receiver, q="không ai", now=WEDNESDAY)[QueueFilter.ALL] == 0
+    actions.assign(late, actor=shop.receiver, specialist=shop.specialist)
+    assigned = queue_counts(shop.specialist, assigned_to_me=True, now=WEDNESDAY)
+    assert assigned == {
+        f: queue(shop.specialist, filter=f, assigned_to_me=True, now=WEDNESDAY).count() for f in QueueFilter
+    }
+    assert assigned[QueueFilter.LATE] == 1  # the one just assigned; not the other late one
+    assert assigned[QueueFilter.ALL] < queue_counts(shop.specialist, now=WEDNESDAY)[QueueFilter.ALL]
 
 
 def _with_file(shop: OneStopShop, draft: Dossier, user: User) -> Dossier:
@@ -198,7 +268,7 @@ def test_counts_match_the_lists(board: dict[str, Any]) -> None:
     receiver = board["shop"].receiver
     counts = queue_counts(receiver, now=WEDNESDAY)
     assert counts == {f: queue(receiver, filter=f, now=WEDNESDAY).count() for f in QueueFilter}
-    assert counts[QueueFilter.ALL] == 6
+    assert counts[QueueFilter.ALL] == 7
     assert queue_counts(board["shop"].receiver, agency=board["shop"].agency, now=WEDNESDAY) == counts
 
 
@@ -215,6 +285,13 @@ def test_a_queue_page_costs_one_query_however_long(django_assert_num_queries: An
         rows = [(d.code, d.procedure.name, d.agency.name, str(d.assigned_to)) for d in queue(shop.receiver)]
     assert len(rows) == 6
     assert {row[3] for row in rows} == {str(shop.specialist)}
+    # Narrowing to an agency and searching are checked and done in that same query.
+    named = str(rows[0][0])
+    with django_assert_num_queries(1):
+        found = list(queue(shop.receiver, agency=shop.agency, q=named.lower(), filter="processing"))
+    assert [d.code for d in found] == [named]
+    with django_assert_num_queries(1):
+        queue_counts(shop.receiver, agency=shop.agency, q="nguyen", due_soon_until=WEDNESDAY)
 
 
 def test_my_dossiers_and_drafts() -> None:

@@ -9,8 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mekong.backoffice.queries import Sort, Tab
 from mekong.catalog.models import RequiredDocument
+from mekong.dossiers.selectors import QueueFilter, QueueSort
 
 NOTE_MAX = 2000
 
@@ -33,12 +33,12 @@ class QueueFilterForm(forms.Form):
 
     agency = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int, required=False)
     tab = forms.ChoiceField(
-        label=_("Danh sách"), choices=[(tab.value, tab.label) for tab in Tab], required=False
+        label=_("Danh sách"), choices=[(tab.value, tab.label) for tab in QueueFilter], required=False
     )
     q = forms.CharField(
         label=_("Tìm theo mã hồ sơ, tên hoặc số định danh người nộp"), required=False, max_length=100
     )
-    sort = forms.ChoiceField(choices=[(sort.value, sort.value) for sort in Sort], required=False)
+    sort = forms.ChoiceField(choices=[(sort.value, sort.value) for sort in QueueSort], required=False)
 
     def __init__(self, data: Any, *, agencies: Sequence[tuple[int, str]]) -> None:
         super().__init__(data)

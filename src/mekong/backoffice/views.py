@@ -17,7 +17,7 @@ import structlog
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,17 +36,6 @@ from mekong.backoffice import formdata, operations
 from mekong.backoffice.access import current_official, official_required
 from mekong.backoffice.forms import ApologyConfirmForm, BulkForm, QueueFilterForm
 from mekong.backoffice.operations import Operation
-from mekong.backoffice.queries import (
-    Clock,
-    Sort,
-    Tab,
-    deadline_state,
-    search_filter,
-    tab_counts,
-)
-from mekong.backoffice.queries import (
-    queue as queue_rows,
-)
 from mekong.backoffice.steps import step_deadlines
 from mekong.core.errors import DomainError, FieldError, in_language
 from mekong.dossiers import apology, selectors
@@ -60,6 +49,7 @@ from mekong.dossiers.models import (
     DossierFile,
     IssuedDocument,
 )
+from mekong.dossiers.selectors import QueueFilter, QueueSort, deadline_state, due_soon_horizon
 from mekong.dossiers.states import Status
 
 PAGE_SIZE = 50
@@ -89,12 +79,12 @@ def _default_agency(user: User, agencies: list[tuple[int, str]]) -> int:
     return next((pk for pk, _name in agencies if pk in working), agencies[0][0])
 
 
-def _default_tab(roles: frozenset[Role]) -> Tab:
+def _default_tab(roles: frozenset[Role]) -> QueueFilter:
     if Role.RECEIVING_OFFICER in roles:
-        return Tab.NEW
+        return QueueFilter.NEW
     if roles:
-        return Tab.PROCESSING
-    return Tab.ALL
+        return QueueFilter.PROCESSING
+    return QueueFilter.ALL
 
 
 def _roles(user: User, agency_id: int) -> frozenset[Role]:
@@ -121,7 +111,7 @@ def _safe_next(request: HttpRequest, target: str | None, fallback: str) -> str:
 
 @dataclass(frozen=True)
 class TabLink:
-    tab: Tab
+    tab: QueueFilter
     label: Promise
     count: int
     url: str
@@ -147,14 +137,17 @@ def queue(request: HttpRequest) -> HttpResponse:
 
     agency_id = form.cleaned_data["agency"] or _default_agency(user, agencies)
     roles = _roles(user, agency_id)
-    tab = Tab(form.cleaned_data["tab"]) if form.cleaned_data["tab"] else _default_tab(roles)
-    sort = Sort(form.cleaned_data["sort"]) if form.cleaned_data["sort"] else None
+    tab = QueueFilter(form.cleaned_data["tab"]) if form.cleaned_data["tab"] else _default_tab(roles)
+    sort = QueueSort(form.cleaned_data["sort"]) if form.cleaned_data["sort"] else None
     query = form.cleaned_data["q"].strip()
-    clock = Clock.at(province_calendar())
-    search = search_filter(agency_id, query) if query else Q()
-
-    counts = tab_counts(agency_id, clock, search)
-    paginator = Paginator(queue_rows(agency_id, tab, clock, search=search, sort=sort), PAGE_SIZE)
+    now = selectors.current_time()
+    due_soon_until = due_soon_horizon(now)
+    # The agency is one of the form's choices, so the selectors' own permission check passes.
+    counts = selectors.queue_counts(user, agency=agency_id, q=query, now=now, due_soon_until=due_soon_until)
+    rows = selectors.queue(
+        user, filter=tab, agency=agency_id, q=query, sort=sort, now=now, due_soon_until=due_soon_until
+    )
+    paginator = Paginator(rows, PAGE_SIZE)
     paginator.__dict__["count"] = counts[tab]  # counted already with the tabs: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
 
@@ -168,14 +161,14 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query": query,
             "sort": sort.value if sort else "",
             "page": page,
-            "rows": [(dossier, deadline_state(dossier, clock)) for dossier in page.object_list],
+            "rows": [(dossier, deadline_state(dossier, now, due_soon_until)) for dossier in page.object_list],
             "tabs": [
                 TabLink(t, t.label, counts[t], _query(params, tab=t.value, sort="", page=""), t is tab)
-                for t in Tab
+                for t in QueueFilter
             ],
-            "due_sort_url": _query(params, sort="-due" if sort is Sort.DUE else "due"),
+            "due_sort_url": _query(params, sort="-due" if sort is QueueSort.DUE else "due"),
             "submitted_sort_url": _query(
-                params, sort="-submitted" if sort is Sort.SUBMITTED else "submitted"
+                params, sort="-submitted" if sort is QueueSort.SUBMITTED else "submitted"
             ),
             "page_params": urlencode({k: v for k, v in params.items() if v}),
             "bulk_operations": bulk_operations,
@@ -183,7 +176,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             if any(o.slug == "assign" for o in bulk_operations)
             else [],
             "current_url": request.get_full_path(),
-            "now": clock.now,
+            "now": now,
         }
     )
     return render(request, "backoffice/queue.html", context)
@@ -364,7 +357,7 @@ def _render_dossier(
     status: int = 200,
 ) -> HttpResponse:
     calendar = province_calendar()
-    clock = Clock.at(calendar)
+    now = selectors.current_time()
     roles = _roles(user, dossier.agency_id)
     available = operations.available_operations(dossier.current_status, roles)
     action_forms = [
@@ -387,7 +380,7 @@ def _render_dossier(
         "documents": list(dossier.documents.order_by("issued_at")),
         "timeline": _timeline(dossier, files),
         "steps": [(step, role_labels.get(step.role, step.role)) for step in steps],
-        "deadline": deadline_state(dossier, clock),
+        "deadline": deadline_state(dossier, now, due_soon_horizon(now, calendar=calendar)),
         "waiting": dossier.current_status in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED),
         "everyday_forms": [(op, f) for op, f in action_forms if not op.closes],
         "closing_forms": [(op, f) for op, f in action_forms if op.closes],

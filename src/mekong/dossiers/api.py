@@ -58,7 +58,7 @@ from mekong.dossiers.schemas import (
     RequiredNoteIn,
     SupplementRequestIn,
 )
-from mekong.dossiers.selectors import QueueFilter
+from mekong.dossiers.selectors import QueueFilter, QueueSort
 from mekong.dossiers.validation import ALLOWED_TYPES, sniff_stream
 
 router = Router(auth=bearer_token)
@@ -407,21 +407,33 @@ def list_mine(request: HttpRequest, filters: Query[MineFilters]) -> QuerySet[Dos
 # --- officers: queues and bulk actions --------------------------------------------------------------------
 
 
-class QueueFilters(Schema):
-    agency: str | None = Field(None, description="Mã cơ quan; mặc định mọi cơ quan bạn được xem.")
-    filter: QueueFilter = Field(
-        QueueFilter.ALL,
-        description="new: mới, chờ tiếp nhận; due_soon: sắp đến hạn; late: quá hạn; waiting_for_citizen: "
-        "chờ công dân bổ sung; processing: đang giải quyết; all: tất cả.",
-    )
-    q: str = Field(
-        "", max_length=100, description="Tìm theo mã hồ sơ, tên, thủ tục, số điện thoại, số định danh."
-    )
-    assigned_to_me: bool = Field(False, description="Chỉ hồ sơ được phân công cho tôi.")
+QUEUE_AGENCY_HELP = "Mã cơ quan; mặc định mọi cơ quan bạn được xem."
+QUEUE_SEARCH_HELP = (
+    "Tìm theo mã hồ sơ, tên hoặc số định danh người nộp, tên hoặc mã thủ tục (không phân biệt dấu, hoa "
+    "thường; mọi từ phải khớp), hoặc số điện thoại người nộp."
+)
+QUEUE_ASSIGNED_HELP = "Chỉ hồ sơ được phân công cho tôi."
 
 
 class QueueCountFilters(Schema):
-    agency: str | None = Field(None, description="Mã cơ quan; mặc định mọi cơ quan bạn được xem.")
+    agency: str | None = Field(None, description=QUEUE_AGENCY_HELP)
+    q: str = Field("", max_length=100, description=QUEUE_SEARCH_HELP)
+    assigned_to_me: bool = Field(False, description=QUEUE_ASSIGNED_HELP)
+
+
+class QueueFilters(QueueCountFilters):
+    filter: QueueFilter = Field(
+        QueueFilter.ALL,
+        description="new: mới, chờ tiếp nhận (1); due_soon: sắp đến hạn — 2 hoặc 4, hẹn trả trước cuối giờ "
+        "làm việc của ngày làm việc kế tiếp; late: quá hạn (2 hoặc 4); waiting_for_citizen: chờ công dân "
+        "(5, 6); processing: đang xử lý (2, 4); processed: đã xử lý xong, chờ trả (9); all: tất cả.",
+    )
+    sort: QueueSort | None = Field(
+        None,
+        description="due / -due: theo hạn trả tăng / giảm; submitted / -submitted: theo ngày nộp. Mặc định: "
+        "hạn trả gần nhất trước cho due_soon, late, processing; cũ nhất trước cho new; mới nhất trước "
+        "cho các danh sách khác.",
+    )
 
 
 @router.get(
@@ -438,17 +450,20 @@ def officer_queue(request: HttpRequest, filters: Query[QueueFilters]) -> QuerySe
         agency=_queue_agency(filters.agency),
         q=filters.q,
         assigned_to_me=filters.assigned_to_me,
+        sort=filters.sort,
     )
 
 
 @router.get(
     "/queue/counts",
     response={200: QueueCountsOut, 401: Error, 403: Error, 404: Error, 422: Error},
-    summary="Số hồ sơ theo từng bộ lọc (cán bộ)",
+    summary="Số hồ sơ theo từng bộ lọc (cán bộ), với cùng phạm vi và tìm kiếm như danh sách",
 )
 def officer_queue_counts(request: HttpRequest, filters: Query[QueueCountFilters]) -> dict[str, int]:
     official = _official(request)
-    counts = selectors.queue_counts(official, agency=_queue_agency(filters.agency))
+    counts = selectors.queue_counts(
+        official, agency=_queue_agency(filters.agency), q=filters.q, assigned_to_me=filters.assigned_to_me
+    )
     return {str(queue_filter): count for queue_filter, count in counts.items()}
 
 

@@ -275,6 +275,7 @@ class QueueCountsOut(Schema):
     late: int
     waiting_for_citizen: int
     processing: int
+    processed: int
     all: int
 
 

@@ -15,17 +15,18 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OrderBy, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from mekong.accounts import permissions
-from mekong.accounts.identifiers import is_personal_id, normalize_phone
+from mekong.accounts.identifiers import normalize_phone
 from mekong.accounts.models import User
 from mekong.accounts.roles import Role
 from mekong.catalog.models import Agency
 from mekong.core.errors import PermissionDenied
+from mekong.core.text import fold
 from mekong.dossiers.actions import ATTACH_RESULT, COMMAND_LABELS, NOTE_LABELS, RESCHEDULE
 from mekong.dossiers.calendar import province_calendar
 from mekong.dossiers.codes import InvalidDossierCode, parse_dossier_code
@@ -39,7 +40,7 @@ from mekong.dossiers.models import (
     IssuedDocumentKind,
 )
 from mekong.dossiers.states import WAITING_FOR_CITIZEN, Actor, Command, Status, allowed_commands
-from mekong.dossiers.workdays import VIETNAM_TZ
+from mekong.dossiers.workdays import VIETNAM_TZ, WorkingCalendar
 
 # --- labels ------------------------------------------------------------------------------------------------
 
@@ -306,6 +307,16 @@ def downloadable_document(
 
 
 # --- officer queues ---------------------------------------------------------------------------------------
+#
+# One queue for the back office and the API. Filters (the tabs of the back office):
+#
+# * ``new`` — 1, waiting to be received;
+# * ``due_soon`` — 2 or 4 with the appointment from now to the end of office hours of the next working day
+#   (province calendar), so a morning look shows what must leave today and tomorrow;
+# * ``late`` — 2 or 4 past the appointment. Dossiers waiting for the citizen are in neither: their clock is
+#   stopped and their appointment moves when the citizen answers;
+# * ``waiting_for_citizen`` — 5 and 6; ``processing`` — 2 and 4; ``processed`` — 9, ready to be returned;
+# * ``all`` — every submitted dossier (drafts never appear).
 
 
 class QueueFilter(StrEnum):
@@ -314,36 +325,83 @@ class QueueFilter(StrEnum):
     LATE = "late"
     WAITING_FOR_CITIZEN = "waiting_for_citizen"
     PROCESSING = "processing"
+    PROCESSED = "processed"
     ALL = "all"
 
     @property
-    def label(self) -> str:
-        return str(QUEUE_FILTER_LABELS[self])
+    def label(self) -> Promise:
+        """Lazy, so that choices built at import time still follow the active language."""
+        return QUEUE_FILTER_LABELS[self]
 
 
 QUEUE_FILTER_LABELS: dict[QueueFilter, Promise] = {
-    QueueFilter.NEW: _("Mới, chờ tiếp nhận"),
+    QueueFilter.NEW: _("Mới"),
     QueueFilter.DUE_SOON: _("Sắp đến hạn"),
     QueueFilter.LATE: _("Quá hạn"),
-    QueueFilter.WAITING_FOR_CITIZEN: _("Chờ công dân bổ sung"),
-    QueueFilter.PROCESSING: _("Đang giải quyết"),
+    QueueFilter.WAITING_FOR_CITIZEN: _("Chờ công dân"),
+    QueueFilter.PROCESSING: _("Đang xử lý"),
+    QueueFilter.PROCESSED: _("Đã xử lý"),
     QueueFilter.ALL: _("Tất cả"),
 }
 
+
+class QueueSort(StrEnum):
+    DUE = "due"
+    DUE_DESC = "-due"
+    SUBMITTED = "submitted"
+    SUBMITTED_DESC = "-submitted"
+
+
+# What officers look at first in each queue: the oldest new dossier, the most urgent appointment.
+DEFAULT_SORT: dict[QueueFilter, QueueSort] = {
+    QueueFilter.NEW: QueueSort.SUBMITTED,
+    QueueFilter.DUE_SOON: QueueSort.DUE,
+    QueueFilter.LATE: QueueSort.DUE,
+    QueueFilter.WAITING_FOR_CITIZEN: QueueSort.SUBMITTED_DESC,
+    QueueFilter.PROCESSING: QueueSort.DUE,
+    QueueFilter.PROCESSED: QueueSort.SUBMITTED_DESC,
+    QueueFilter.ALL: QueueSort.SUBMITTED_DESC,
+}
+
 # "Due soon": the appointment falls before the end of this many working days after today.
-DUE_SOON_WORKING_DAYS = 2
+DUE_SOON_WORKING_DAYS = 1
+
+FINISHED_WITH_RESULT: frozenset[Status] = frozenset({Status.PROCESSED, Status.RESULT_RETURNED})
 
 
-def due_soon_horizon(now: datetime, working_days: int = DUE_SOON_WORKING_DAYS) -> datetime:
-    """End of office hours of the `working_days`-th working day after today (0: end of today)."""
-    calendar = province_calendar()
+def current_time() -> datetime:
+    """The queues' clock; tests replace it to draw a queue at a chosen instant."""
+    return timezone.now()
+
+
+def due_soon_horizon(
+    now: datetime, working_days: int = DUE_SOON_WORKING_DAYS, *, calendar: WorkingCalendar | None = None
+) -> datetime:
+    """End of office hours of the `working_days`-th working day after today (0: end of today). Reads the
+    province calendar (one query) unless `calendar` is given."""
+    calendar = calendar or province_calendar()
     day = now.astimezone(VIETNAM_TZ).date()
     for _step in range(working_days):
         day = calendar.next_working_day(day)
     return calendar.office_day_end(day)
 
 
-def _filter_condition(queue_filter: QueueFilter, now: datetime, horizon: datetime | None) -> Q:
+def deadline_state(dossier: Dossier, now: datetime, due_soon_until: datetime) -> str:
+    """ "late", "due_soon" or "" — how a queue colours the appointment. Only 2 and 4 can be due soon or
+    running late; 9 and 10 stay marked late when they ended after the appointment."""
+    due = dossier.due_at
+    if due is None:
+        return ""
+    if dossier.status in FINISHED_WITH_RESULT:
+        return "late" if dossier.finished_at is not None and dossier.finished_at > due else ""
+    if dossier.status not in IN_PROGRESS:
+        return ""
+    if due < now:
+        return "late"
+    return "due_soon" if due <= due_soon_until else ""
+
+
+def _filter_condition(queue_filter: QueueFilter, now: datetime, due_soon_until: datetime | None) -> Q:
     in_progress = Q(status__in=[int(s) for s in IN_PROGRESS])
     if queue_filter is QueueFilter.NEW:
         return Q(status=Status.NEW)
@@ -351,38 +409,40 @@ def _filter_condition(queue_filter: QueueFilter, now: datetime, horizon: datetim
         return in_progress
     if queue_filter is QueueFilter.WAITING_FOR_CITIZEN:
         return Q(status__in=[int(s) for s in WAITING_FOR_CITIZEN])
+    if queue_filter is QueueFilter.PROCESSED:
+        return Q(status=Status.PROCESSED)
     if queue_filter is QueueFilter.LATE:
         return in_progress & Q(due_at__lt=now)
     if queue_filter is QueueFilter.DUE_SOON:
-        assert horizon is not None
-        return in_progress & Q(due_at__gte=now, due_at__lte=horizon)
-    return Q(status__isnull=False)
+        assert due_soon_until is not None
+        return in_progress & Q(due_at__gte=now, due_at__lte=due_soon_until)
+    return Q()
 
 
-_ORDERING: dict[QueueFilter, tuple[Any, ...]] = {
-    QueueFilter.NEW: ("submitted_at", "id"),
-    QueueFilter.DUE_SOON: (F("due_at").asc(nulls_last=True), "submitted_at", "id"),
-    QueueFilter.LATE: (F("due_at").asc(nulls_last=True), "submitted_at", "id"),
-    QueueFilter.PROCESSING: (F("due_at").asc(nulls_last=True), "submitted_at", "id"),
-    QueueFilter.WAITING_FOR_CITIZEN: ("submitted_at", "id"),
-    QueueFilter.ALL: ("-submitted_at", "-id"),
-}
+def _ordering(sort: QueueSort) -> list[OrderBy]:
+    if sort is QueueSort.DUE:
+        return [F("due_at").asc(nulls_last=True), F("submitted_at").asc(), F("pk").asc()]
+    if sort is QueueSort.DUE_DESC:
+        return [F("due_at").desc(nulls_last=True), F("submitted_at").desc(), F("pk").desc()]
+    if sort is QueueSort.SUBMITTED:
+        return [F("submitted_at").asc(), F("pk").asc()]
+    return [F("submitted_at").desc(), F("pk").desc()]
 
 
-def _search(text: str) -> Q:
-    """Code (any case), applicant name or procedure name (contains), phone or personal ID (exact)."""
-    condition = (
-        Q(code__icontains=text.upper())
-        | Q(applicant_name__icontains=text)
-        | Q(procedure__name__icontains=text)
-        | Q(procedure__code=text)
-    )
-    phone = normalize_phone(text)
+def search_condition(q: str) -> Q:
+    """Dossiers matching what an officer typed, accent- and case-insensitively and in the database: every
+    word of `q` (folded) is in the dossier's `search_key` (code, applicant's name, personal ID) or in its
+    procedure's (name, code) — "nguyen van an" finds "Nguyễn Văn An"; or `q` is the applicant's phone
+    number, written in any of the usual ways. Empty `q`: every dossier."""
+    words = fold(q).split()
+    if not words:
+        return Q()
+    condition = Q()
+    for word in words:
+        condition &= Q(search_key__contains=word) | Q(procedure__search_key__contains=word)
+    phone = normalize_phone(q)
     if phone is not None:
         condition |= Q(applicant_phone=phone)
-    compact = text.replace(" ", "")
-    if is_personal_id(compact):
-        condition |= Q(applicant_personal_id=compact)
     return condition
 
 
@@ -390,19 +450,40 @@ def queue_scope(
     user: permissions.Actor | None, *, agency: Agency | int | None = None, role: Role | None = None
 ) -> QuerySet[Dossier]:
     """Submitted dossiers of the agencies `user` reads (or, with `role`, acts in with that role),
-    narrowed to `agency` when given. PermissionDenied when `agency` is outside the user's scope."""
-    agencies = (
-        permissions.agencies_actionable_by(user, role)
-        if role is not None
-        else permissions.agencies_readable_by(user)
-    )
+    narrowed to `agency` when given. PermissionDenied when `agency` is outside the user's scope.
+    Decided on the user's cached grants: no query of its own."""
     dossiers = Dossier.objects.filter(status__isnull=False)
     if agency is not None:
         agency_id = agency if isinstance(agency, int) else agency.pk
-        if not agencies.filter(pk=agency_id).exists():
+        allowed = (
+            permissions.can_act(user, agency_id, role)
+            if role is not None
+            else permissions.can_read_agency(user, agency_id)
+        )
+        if not allowed:
             raise PermissionDenied(_("Bạn không xem được hồ sơ của cơ quan này."))
         return dossiers.filter(agency_id=agency_id)
-    return dossiers.filter(agency__in=agencies)
+    agency_ids = (
+        permissions.actionable_agency_ids(user, role)
+        if role is not None
+        else permissions.readable_agency_ids(user)
+    )
+    return dossiers if agency_ids is None else dossiers.filter(agency_id__in=sorted(agency_ids))
+
+
+def _narrowed(
+    user: permissions.Actor | None,
+    *,
+    agency: Agency | int | None,
+    q: str,
+    role: Role | None,
+    assigned_to_me: bool,
+) -> QuerySet[Dossier]:
+    """The scope with what the list and its counts share: the assignee and the search."""
+    dossiers = queue_scope(user, agency=agency, role=role)
+    if assigned_to_me:
+        dossiers = dossiers.filter(assigned_to_id=getattr(user, "pk", None))
+    return dossiers.filter(search_condition(q))
 
 
 def queue(
@@ -413,42 +494,47 @@ def queue(
     q: str = "",
     role: Role | None = None,
     assigned_to_me: bool = False,
+    sort: QueueSort | str | None = None,
     now: datetime | None = None,
+    due_soon_until: datetime | None = None,
 ) -> QuerySet[Dossier]:
-    """An officer's work list, one query, joined with procedure, agency and assignee.
-
-    Filters: ``new`` (1, waiting to be received, oldest first), ``processing`` (2 and 4), ``due_soon``
-    (2 or 4 with the appointment between now and the end of the `DUE_SOON_WORKING_DAYS`-th working day),
-    ``late`` (2 or 4 past the appointment), ``waiting_for_citizen`` (5 and 6), ``all``. Queues with a
-    deadline are ordered by appointment. `q` searches codes, names, procedure, phone and personal ID.
-    """
+    """An officer's work list (see the filters above), one query, joined with procedure, agency and
+    assignee. `q` searches as `search_condition` says. `sort` defaults to what the filter needs first
+    (`DEFAULT_SORT`). `due_soon_until` saves the calendar query when the caller already has it."""
     queue_filter = QueueFilter(filter)
-    now = now or timezone.now()
-    horizon = due_soon_horizon(now) if queue_filter is QueueFilter.DUE_SOON else None
-    dossiers = queue_scope(user, agency=agency, role=role).filter(
-        _filter_condition(queue_filter, now, horizon)
+    now = now or current_time()
+    if queue_filter is QueueFilter.DUE_SOON and due_soon_until is None:
+        due_soon_until = due_soon_horizon(now)
+    order = QueueSort(sort) if sort else DEFAULT_SORT[queue_filter]
+    return (
+        _narrowed(user, agency=agency, q=q, role=role, assigned_to_me=assigned_to_me)
+        .filter(_filter_condition(queue_filter, now, due_soon_until))
+        .select_related("procedure", "agency", "assigned_to")
+        .defer("form_data")  # the one wide column; no queue shows it
+        .order_by(*_ordering(order))
     )
-    if assigned_to_me:
-        dossiers = dossiers.filter(assigned_to_id=getattr(user, "pk", None))
-    text = q.strip()
-    if text:
-        dossiers = dossiers.filter(_search(text))
-    return dossiers.select_related("procedure", "agency", "assigned_to").order_by(*_ORDERING[queue_filter])
 
 
 def queue_counts(
     user: permissions.Actor | None,
     *,
     agency: Agency | int | None = None,
+    q: str = "",
     role: Role | None = None,
+    assigned_to_me: bool = False,
     now: datetime | None = None,
+    due_soon_until: datetime | None = None,
 ) -> dict[QueueFilter, int]:
-    """How many dossiers each filter holds (for the tabs of the back office), in one query."""
-    now = now or timezone.now()
-    horizon = due_soon_horizon(now)
+    """How many dossiers each filter holds, with the same scope and search as `queue`, in one query
+    (plus the province calendar unless `due_soon_until` is given)."""
+    now = now or current_time()
+    if due_soon_until is None:
+        due_soon_until = due_soon_horizon(now)
     aggregates = {
-        str(queue_filter): Count("id", filter=_filter_condition(queue_filter, now, horizon))
+        str(queue_filter): Count("pk", filter=_filter_condition(queue_filter, now, due_soon_until))
         for queue_filter in QueueFilter
     }
-    totals = queue_scope(user, agency=agency, role=role).aggregate(**aggregates)
+    totals = _narrowed(user, agency=agency, q=q, role=role, assigned_to_me=assigned_to_me).aggregate(
+        **aggregates
+    )
     return {queue_filter: int(totals[str(queue_filter)] or 0) for queue_filter in QueueFilter}

@@ -1,0 +1,201 @@
+"""`make bench-dossiers`: throughput and latency of the dossier endpoints on PostgreSQL under concurrent load.
+
+Starts the application under gunicorn with several worker processes on a PostgreSQL database of its own
+(default postgres://postgres@127.0.0.1:5432/mekong_bench, or BENCH_DATABASE_URL), loads the demo tenant with
+demo dossiers into it, then drives it from a separate process (locust, headless) one scenario at a time:
+  healthz   the bare health check — the reference on the same server in the same run
+  lookup    public status lookup by code + phone
+  submit    a citizen's one-shot submission without files (API, bearer token, Idempotency-Key)
+  queue     the officer queue page of the busiest agency (signed-in session)
+Prints each scenario's throughput, p50 and p99, the ratios to /healthz, and the goals; the last line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SCENARIOS = {"healthz": "Health", "lookup": "Lookup", "submit": "Submit", "queue": "Queue"}
+GOALS = {"lookup": 0.50, "submit": 0.25}
+P99_GOAL_MS = 200
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def step(label: str) -> None:
+    print(f"• {label}", flush=True)
+
+
+def run(command: list[str], env: dict[str, str]) -> None:
+    subprocess.run(command, env=env, cwd=ROOT, check=True)
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local server we started)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not answer {url} within {seconds} s")
+
+
+def measure(
+    scenario: str, host: str, users: int, seconds: int, env: dict[str, str], out: Path
+) -> dict[str, Any]:
+    prefix = out / scenario
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "--host",
+            host,
+            "--csv",
+            str(prefix),
+            SCENARIOS[scenario],
+        ],
+        env=env,
+        cwd=ROOT,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    row = rows[scenario]
+    requests = int(row["Request Count"])
+    return {
+        "requests": requests,
+        "failures": int(row["Failure Count"]),
+        "rps": round(float(row["Requests/s"]), 1),
+        "p50_ms": float(row["50%"]),
+        "p99_ms": float(row["99%"]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mekong_bench"),
+    )
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--dossiers", type=int, default=300)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="mekong-bench-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        "MEKONG_VAR_DIR": str(work / "var"),
+        "MEKONG_LOOKUP_LIMIT": "1000000000",  # the benchmark is one client address
+        "MEKONG_BENCH_FIXTURE": str(work / "fixture.json"),
+    }
+    step(f"Cơ sở dữ liệu {args.database_url}")
+    ensure_database(args.database_url)
+    run([str(BIN / "mekong"), "migrate", "--noinput", "-v0"], env)
+    step(f"Dữ liệu mẫu ({args.dossiers} hồ sơ)")
+    run([str(BIN / "mekong"), "load_demo", "--quiet-accounts", "--dossiers", str(args.dossiers)], env)
+    run([str(BIN / "mekong"), "collectstatic", "--noinput", "-v0"], env)
+    run([str(BIN / "python"), str(ROOT / "bench" / "prepare.py"), env["MEKONG_BENCH_FIXTURE"]], env)
+
+    host = f"http://127.0.0.1:{args.port}"
+    step(f"gunicorn: {args.workers} tiến trình × {args.threads} luồng tại {host}")
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "mekong.wsgi",
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    results: dict[str, Any] = {}
+    try:
+        wait_until_up(f"{host}/healthz")
+        for scenario in SCENARIOS:
+            step(f"Đo {scenario}: {args.users} người dùng đồng thời, {args.seconds} s")
+            results[scenario] = measure(scenario, host, args.users, args.seconds, env, work)
+            print(f"  {results[scenario]}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    reference = results["healthz"]["rps"] or 1.0
+    for scenario in ("lookup", "submit", "queue"):
+        results[scenario]["ratio_to_healthz"] = round(results[scenario]["rps"] / reference, 3)
+    summary = {
+        "benchmark": "dossiers",
+        "database": "postgresql",
+        "workers": args.workers,
+        "threads": args.threads,
+        "concurrent_users": args.users,
+        "seconds_per_scenario": args.seconds,
+        "cpu_count": os.cpu_count(),
+        "results": results,
+        "goals": {
+            "lookup_ratio_min": GOALS["lookup"],
+            "submit_ratio_min": GOALS["submit"],
+            "p99_ms_max": P99_GOAL_MS,
+            "lookup_ratio_met": results["lookup"]["ratio_to_healthz"] >= GOALS["lookup"],
+            "submit_ratio_met": results["submit"]["ratio_to_healthz"] >= GOALS["submit"],
+            "p99_met": all(results[s]["p99_ms"] < P99_GOAL_MS for s in ("lookup", "submit", "queue")),
+        },
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

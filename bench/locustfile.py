@@ -1,0 +1,87 @@
+"""Load for `make bench-dossiers`. One user class per measured endpoint; bench/dossiers.py runs them one
+at a time against the same server and compares each with /healthz."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import uuid
+
+from locust import HttpUser, constant, task
+
+with open(os.environ["MEKONG_BENCH_FIXTURE"], encoding="utf-8") as fixture_file:
+    FIXTURE = json.load(fixture_file)
+
+
+class Health(HttpUser):
+    wait_time = constant(0)
+
+    @task
+    def healthz(self) -> None:
+        self.client.get("/healthz", name="healthz")
+
+
+class Lookup(HttpUser):
+    wait_time = constant(0)
+
+    @task
+    def lookup(self) -> None:
+        code, secret = random.choice(FIXTURE["lookups"])
+        with self.client.post(
+            "/api/v1/dossiers/lookup",
+            json={"code": code, "secret": secret},
+            name="lookup",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+
+
+class Submit(HttpUser):
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.client.headers["Authorization"] = f"Bearer {random.choice(FIXTURE['citizen_tokens'])}"
+
+    @task
+    def submit(self) -> None:
+        with self.client.post(
+            "/api/v1/dossiers/submit",
+            json={
+                "procedure": FIXTURE["procedure"],
+                "agency": random.choice(FIXTURE["agencies"]),
+                "form_data": FIXTURE["form_data"],
+            },
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            name="submit",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+
+
+class Queue(HttpUser):
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        page = self.client.get("/tai-khoan/dang-nhap/", name="login-form")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token is not None
+        self.client.post(
+            "/tai-khoan/dang-nhap/",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "username": FIXTURE["officer"],
+                "password": FIXTURE["officer_password"],
+            },
+            headers={"Referer": f"{self.host}/tai-khoan/dang-nhap/"},
+            name="login",
+        )
+
+    @task
+    def queue(self) -> None:
+        with self.client.get(FIXTURE["queue_url"], name="queue", catch_response=True) as response:
+            if response.status_code != 200 or FIXTURE["queue_marker"] not in response.text:
+                response.failure(f"{response.status_code}")

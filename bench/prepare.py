@@ -1,0 +1,108 @@
+"""Fixture for the dossier benchmark: run inside the bench database (Django configured from the environment).
+Writes a JSON file the load generator reads: lookups, tokens, a procedure without mandatory documents."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mekong.settings")
+django.setup()
+
+from django.db.models import Count, Q  # noqa: E402
+
+from mekong.accounts.actions import assign_role, create_official, issue_api_token  # noqa: E402
+from mekong.accounts.models import User, UserKind  # noqa: E402
+from mekong.accounts.roles import Role  # noqa: E402
+from mekong.catalog.models import Procedure  # noqa: E402
+from mekong.dossiers.models import Dossier  # noqa: E402
+from mekong.dossiers.validation import form_errors  # noqa: E402
+
+
+def sample_form(schema: dict) -> dict:
+    """The smallest valid answers: required fields only, from examples/enums/defaults or simple values."""
+    answers: dict = {}
+    for name in schema.get("required", []):
+        spec = schema.get("properties", {}).get(name, {})
+        if "enum" in spec:
+            answers[name] = spec["enum"][0]
+        elif spec.get("type") == "integer":
+            answers[name] = max(1, int(spec.get("minimum", 1)))
+        elif spec.get("type") == "number":
+            answers[name] = 1
+        elif spec.get("type") == "boolean":
+            answers[name] = True
+        elif spec.get("format") == "date":
+            answers[name] = "2000-01-01"
+        elif spec.get("format") == "email":
+            answers[name] = "nguoidan@example.vn"
+        elif "pattern" in spec and "\\d{12}" in spec["pattern"]:
+            answers[name] = "093099001234"
+        elif "pattern" in spec and "\\d" in spec["pattern"]:
+            answers[name] = "0912345678"
+        else:
+            answers[name] = "Nguyễn Văn An"
+    return answers
+
+
+def main(path: str) -> None:
+    candidates = (
+        Procedure.objects.filter(is_active=True)
+        .annotate(
+            mandatory=Count("documents", filter=Q(documents__mandatory=True)), receivers=Count("agencies")
+        )
+        .filter(mandatory=0, receivers__gt=0)
+        .order_by("-receivers")
+    )
+    procedure = next(p for p in candidates if not form_errors(p.form_schema, sample_form(p.form_schema)))
+    agencies = list(procedure.agencies.values_list("code", flat=True))
+
+    lookups = list(
+        Dossier.objects.exclude(code=None)
+        .exclude(applicant_phone="")
+        .values_list("code", "applicant_phone")[:500]
+    )
+    citizens = list(User.objects.filter(kind=UserKind.CITIZEN, is_active=True)[:20])
+    tokens = [issue_api_token(citizen, name="bench")[1] for citizen in citizens]
+
+    busiest = (
+        Dossier.objects.exclude(code=None).values("agency").annotate(n=Count("id")).order_by("-n").first()
+    )
+    assert busiest is not None, "the bench database has no dossiers"
+    password = secrets.token_urlsafe(16)
+    officer = User.objects.filter(username="bench.motcua").first() or create_official(
+        "bench.motcua", "Cán bộ đo hiệu năng", password
+    )
+    officer.set_password(password)
+    officer.save(update_fields=["password"])
+    superuser = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench.quantri", "", secrets.token_urlsafe(16)
+    )
+    from mekong.catalog.models import Agency
+
+    agency = Agency.objects.get(pk=busiest["agency"])
+    if not officer.role_assignments.filter(role=Role.RECEIVING_OFFICER, agency=agency).exists():
+        assign_role(superuser, officer, Role.RECEIVING_OFFICER, agency)
+
+    fixture = {
+        "procedure": procedure.code,
+        "agencies": agencies,
+        "form_data": sample_form(procedure.form_schema),
+        "lookups": lookups,
+        "citizen_tokens": tokens,
+        "officer": officer.username,
+        "officer_password": password,
+        "queue_url": f"/can-bo/ho-so/?agency={agency.pk}&tab=all",
+        "queue_marker": agency.code,
+        "queue_size": Dossier.objects.filter(agency=agency).exclude(code=None).count(),
+    }
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(fixture, out, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
