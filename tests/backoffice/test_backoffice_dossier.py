@@ -34,6 +34,7 @@ ALL_ACTIONS = {
     "assign",
     "start_processing",
     "attach_result",
+    "generate_result",
     "approve",
     "send_back",
     "return_result",
@@ -81,7 +82,7 @@ def flash(client: Client, response: Any) -> str:
         ("new", "leader", set()),
         ("received", "receiver", {"request_supplement", "assign"}),
         ("received", "specialist", {"start_processing", "request_supplement", "stop"}),
-        ("processing", "specialist", {"request_supplement", "attach_result", "stop"}),
+        ("processing", "specialist", {"request_supplement", "attach_result", "generate_result", "stop"}),
         ("processing", "leader", {"assign", "approve", "send_back", "stop"}),
         ("processed", "receiver", {"return_result"}),
         ("processed", "leader", set()),
@@ -356,6 +357,23 @@ def test_start_processing(client: Client, shop: OneStopShop) -> None:
     assert (after.status, after.assigned_to_id) == (Status.PROCESSING, shop.specialist.pk)
 
 
+def test_generate_result_issues_a_verifiable_e_result(client: Client, shop: OneStopShop) -> None:
+    dossier = processing(shop, MONDAY_9AM)
+    client.force_login(shop.receiver)
+    url = reverse("backoffice:dossier_action", args=[dossier.code, "generate_result"])
+    refused = client.post(url, {})
+    assert refused.status_code == 403
+    assert not DossierFile.objects.filter(dossier=dossier, kind=FileKind.RESULT).exists()
+
+    client.force_login(shop.specialist)
+    done = client.post(url, {"generate_result-note": ""})
+    assert f"Đã tạo kết quả điện tử cho hồ sơ {dossier.code}." in flash(client, done)
+    result = DossierFile.objects.get(dossier=dossier, kind=FileKind.RESULT)
+    assert result.content_type == "application/pdf"
+    issued = dossier.documents.get(kind="result")
+    assert issued.sha256 == result.sha256
+
+
 def test_attach_result_checks_the_file_by_content(client: Client, shop: OneStopShop) -> None:
     dossier = processing(shop, MONDAY_9AM)
     client.force_login(shop.specialist)
@@ -451,7 +469,15 @@ def test_dossier_page_with_every_form_is_accessible(client: Client, shop: OneSto
     dossier = processing(shop, MONDAY_9AM)
 
     html = page(client, official, dossier)
-    assert offered(html) == {"request_supplement", "assign", "attach_result", "approve", "send_back", "stop"}
+    assert offered(html) == {
+        "request_supplement",
+        "assign",
+        "attach_result",
+        "generate_result",
+        "approve",
+        "send_back",
+        "stop",
+    }
     assert_accessible(html)
 
     refused = post(client, official, dossier, "send_back", {"send_back-note": ""})

@@ -141,6 +141,10 @@ class AttachResultForm(forms.Form):
     note = _text(_("Ghi chú (không bắt buộc)"))
 
 
+class GenerateResultForm(forms.Form):
+    note = _text(_("Ghi chú (không bắt buộc)"))
+
+
 class ApproveForm(forms.Form):
     note = _text(_("Ý kiến phê duyệt (không bắt buộc)"))
 

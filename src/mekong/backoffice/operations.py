@@ -19,6 +19,7 @@ from mekong.accounts.models import User
 from mekong.accounts.roles import Role
 from mekong.backoffice import forms as bo_forms
 from mekong.dossiers import actions
+from mekong.dossiers.documents import generate_result
 from mekong.dossiers.models import Dossier
 from mekong.dossiers.states import Actor, Command, Status, allowed_commands
 
@@ -104,6 +105,14 @@ OPERATIONS: tuple[Operation, ...] = (
         _attach_result,
         needs=(Status.PROCESSING, Role.SPECIALIST),
         multipart=True,
+    ),
+    Operation(
+        "generate_result",
+        _("Tạo kết quả điện tử từ mẫu"),
+        bo_forms.GenerateResultForm,
+        _("Đã tạo kết quả điện tử cho hồ sơ {code}."),
+        lambda d, u, f: generate_result(d, actor=u, note=f.cleaned_data["note"]),
+        needs=(Status.PROCESSING, Role.SPECIALIST),
     ),
     Operation(
         "approve",

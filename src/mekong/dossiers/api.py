@@ -34,12 +34,13 @@ from mekong.catalog.models import Agency, Procedure, RequiredDocument
 from mekong.core.errors import DomainError, FieldError, NotFound, PermissionDenied
 from mekong.dossiers import actions, selectors
 from mekong.dossiers.lookup import LookupRateLimited, lookup_status
-from mekong.dossiers.models import Dossier, DossierFile, DossierStatus, IdempotencyKey
+from mekong.dossiers.models import Dossier, DossierFile, DossierStatus, IdempotencyKey, IssuedDocument
 from mekong.dossiers.schemas import (
     AssignIn,
     BulkAction,
     BulkIn,
     BulkOut,
+    DocumentOut,
     DossierDetailOut,
     DossierFileOut,
     DossierOut,
@@ -657,6 +658,21 @@ def attach_result(
         dossier, actor=_user(request), stream=file, name=file.name or "ket-qua", note=note
     )
     return Status(201, stored)
+
+
+@router.post(
+    "/{code}/result/generate",
+    response={201: DocumentOut, **ERRORS},
+    summary="Tạo kết quả điện tử từ mẫu (chuyên viên)",
+    description="Kết xuất kết quả giải quyết thành PDF có mã QR xác minh và đính kèm vào hồ sơ.",
+)
+def generate_result(request: HttpRequest, code: str, payload: NoteIn | None = None) -> Status[IssuedDocument]:
+    from mekong.dossiers.documents import generate_result as render_result
+
+    document = render_result(
+        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+    )
+    return Status(201, document)
 
 
 @router.post("/{code}/approve", response={200: DossierOut, **ERRORS}, summary="Phê duyệt kết quả (lãnh đạo)")
