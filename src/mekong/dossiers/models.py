@@ -130,7 +130,9 @@ class Dossier(models.Model):
         return self.code or _("Hồ sơ nháp #%(id)s") % {"id": self.pk}
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_key = fold(" ".join(filter(None, [self.code, self.applicant_name, self.applicant_personal_id])))
+        self.search_key = fold(
+            " ".join(filter(None, [self.code, self.applicant_name, self.applicant_personal_id]))
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_key"}
