@@ -123,7 +123,6 @@ def test_identity_numbers_and_dates_are_checked_by_the_forms(procedures: list[di
         "ho_ten_nguoi_yeu_cau": "Nguyễn Văn An",
         "so_dinh_danh_nguoi_yeu_cau": "093090001234",
         "so_dien_thoai": "0912345678",
-        "hinh_thuc_nhan_ket_qua": "Nhận trực tiếp",
         "quan_he_voi_nguoi_duoc_khai_sinh": "Cha",
         "ho_ten": "Nguyễn Thị Bình",
         "ngay_sinh": "2025-03-01",

@@ -375,11 +375,6 @@ def _date_for(name: str, ctx: FormContext) -> date:
 
 
 def _enum_for(name: str, options: Sequence[Any], ctx: FormContext) -> Any:
-    if name == "hinh_thuc_nhan_ket_qua":
-        wanted = {"online": "trực tuyến", "postal": "bưu chính", "counter": "trực tiếp"}[ctx.delivery]
-        for option in options:
-            if isinstance(option, str) and wanted in option.lower():
-                return option
     return ctx.rng.choice(list(options))
 
 
