@@ -21,16 +21,16 @@ def find_live_token(secret: str) -> ApiToken | None:
     """The token a secret belongs to, if it is neither expired nor revoked and its user is active."""
     if not looks_like_secret(secret):
         return None
-    return (
-        ApiToken.objects.select_related("user")
-        .filter(
+    # get(), not first(): key_hash is unique, so there is nothing to order.
+    try:
+        return ApiToken.objects.select_related("user").get(
             key_hash=hash_secret(secret),
             revoked_at__isnull=True,
             expires_at__gt=timezone.now(),
             user__is_active=True,
         )
-        .first()
-    )
+    except ApiToken.DoesNotExist:
+        return None
 
 
 class BearerToken(HttpBearer):

@@ -338,8 +338,14 @@ def remove_draft_file(dossier_file: DossierFile, *, actor: User) -> None:
 def submission_errors(dossier: Dossier) -> list[FieldError]:
     """Everything that stops a draft from being submitted: form fields and missing mandatory documents."""
     errors = form_errors(dossier.procedure.form_schema, dossier.form_data)
+    # Ordered by position alone: the default ordering would join the procedure and its field to sort.
+    mandatory = list(
+        dossier.procedure.documents.filter(mandatory=True).order_by("position").only("pk", "name")
+    )
+    if not mandatory:  # nothing to look for among the files
+        return errors
     attached = set(dossier.files.filter(kind=FileKind.COMPONENT).values_list("requirement_id", flat=True))
-    for requirement in dossier.procedure.documents.filter(mandatory=True):
+    for requirement in mandatory:
         if requirement.pk not in attached:
             errors.append(
                 FieldError(
@@ -368,37 +374,68 @@ def submit(dossier: Dossier, *, actor: User, at: datetime | None = None) -> Doss
     at = at or timezone.now()
     with transaction.atomic():
         locked = _locked(dossier)
-        _require_draft_owner(locked, actor)
-        errors = submission_errors(locked)
-        if errors:
-            raise DomainError(
-                _("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu."),
-                errors=errors,
-                code="incomplete",
-            )
-        role = Actor.CITIZEN if actor.is_citizen else Actor.RECEIVING_OFFICER
-        try:
-            target = transition(None, Command.SUBMIT, role)
-        except IllegalTransition as exc:
-            raise _illegal(exc) from exc
-        code = _next_code(locked.agency, at)
-
-        def stamp(d: Dossier) -> None:
-            d.code = code
-            d.submitted_at = at
-
-        _record(
-            locked,
-            Command.SUBMIT,
-            actor=actor,
-            actor_role=role,
-            to_status=target,
-            at=at,
-            update=stamp,
-            data={"code": code, "channel": locked.channel},
-        )
-    log.info("dossier_submitted", dossier=code, procedure=locked.procedure.code)
+        _submit_locked(locked, actor=actor, at=at)
+    log.info("dossier_submitted", dossier=locked.code, procedure=locked.procedure.code)
     return locked
+
+
+def create_and_submit(
+    *,
+    actor: User,
+    procedure: Procedure,
+    agency: Agency,
+    form_data: dict[str, Any] | None = None,
+    result_delivery: str = ResultDelivery.ONLINE,
+    at: datetime | None = None,
+) -> Dossier:
+    """`create_draft` then `submit`, as one outcome: a refused submission leaves no draft behind."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        draft = create_draft(
+            actor=actor,
+            procedure=procedure,
+            agency=agency,
+            form_data=form_data,
+            result_delivery=result_delivery,
+        )
+        # Inserted by this transaction, so no one else can see the row yet: no need to read it back
+        # under a lock as `submit` does.
+        _submit_locked(draft, actor=actor, at=at)
+    log.info("dossier_submitted", dossier=draft.code, procedure=procedure.code)
+    return draft
+
+
+def _submit_locked(locked: Dossier, *, actor: User, at: datetime) -> None:
+    """The body of `submit`, on a dossier row this transaction holds. Call inside transaction.atomic."""
+    _require_draft_owner(locked, actor)
+    errors = submission_errors(locked)
+    if errors:
+        raise DomainError(
+            _("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu."),
+            errors=errors,
+            code="incomplete",
+        )
+    role = Actor.CITIZEN if actor.is_citizen else Actor.RECEIVING_OFFICER
+    try:
+        target = transition(None, Command.SUBMIT, role)
+    except IllegalTransition as exc:
+        raise _illegal(exc) from exc
+    code = _next_code(locked.agency, at)
+
+    def stamp(d: Dossier) -> None:
+        d.code = code
+        d.submitted_at = at
+
+    _record(
+        locked,
+        Command.SUBMIT,
+        actor=actor,
+        actor_role=role,
+        to_status=target,
+        at=at,
+        update=stamp,
+        data={"code": code, "channel": locked.channel},
+    )
 
 
 # --- deadlines ---------------------------------------------------------------------------------------------

@@ -15,11 +15,12 @@ instead of doing it again; the same key with another body is refused (422).
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
@@ -133,8 +134,20 @@ def _draft(request: HttpRequest, draft_id: int) -> Dossier:
     return draft
 
 
+M = TypeVar("M", bound=Model)
+
+
+def _one(rows: QuerySet[M]) -> M | None:
+    """The row a unique lookup finds, or None, without the ORDER BY of `.first()`."""
+    try:
+        return rows.get()
+    except ObjectDoesNotExist:
+        return None
+
+
 def _procedure(code: str) -> Procedure:
-    procedure = Procedure.objects.filter(code=code.strip()).first()
+    # get(), not first(): the code is unique, and first() would order by the procedure's field name (a join).
+    procedure = _one(Procedure.objects.filter(code=code.strip()))
     if procedure is None:
         message = _("Không có thủ tục hành chính mã “{procedure_code}”.")
         raise DomainError(
@@ -146,7 +159,7 @@ def _procedure(code: str) -> Procedure:
 
 
 def _agency(code: str, field: str = "agency") -> Agency:
-    agency = Agency.objects.filter(code=code.strip().upper()).first()
+    agency = _one(Agency.objects.filter(code=code.strip().upper()))
     if agency is None:
         message = _("Không có cơ quan mã “{agency_code}”.")
         raise DomainError(
@@ -207,22 +220,22 @@ def _idempotent(
     user = _user(request)
     fingerprint = _fingerprint(request, body)
     with transaction.atomic():
-        stored = IdempotencyKey.objects.filter(user=user, key=key).first()
-        created = False
-        if stored is None:
-            try:
-                with transaction.atomic():
-                    stored = IdempotencyKey.objects.create(
-                        user=user,
-                        key=key,
-                        request_hash=fingerprint,
-                        response_status=IN_PROGRESS,
-                        response_body={},
-                    )
-                created = True
-            except IntegrityError:
-                # Another request with this key committed between our look and our insert.
-                stored = IdempotencyKey.objects.filter(user=user, key=key).first()
+        # Insert first: a new key (the usual case) costs no look-up. A key already stored, or being stored
+        # by a racing request, fails the unique (user, key) index; the savepoint keeps our transaction usable.
+        stored: IdempotencyKey | None
+        try:
+            with transaction.atomic():
+                stored = IdempotencyKey.objects.create(
+                    user=user,
+                    key=key,
+                    request_hash=fingerprint,
+                    response_status=IN_PROGRESS,
+                    response_body={},
+                )
+            created = True
+        except IntegrityError:
+            stored = IdempotencyKey.objects.filter(user=user, key=key).first()
+            created = False
         if stored is None:
             raise DomainError(KEY_IN_PROGRESS, code="idempotency_key_in_progress", status=409)
         if stored.request_hash != fingerprint:
@@ -380,16 +393,14 @@ def submit_new(
     citizen = _citizen(request)
 
     def run() -> tuple[int, dict[str, Any]]:
-        # Two actions, one outcome: a refused submission must not leave a draft behind.
-        with transaction.atomic():
-            draft = actions.create_draft(
-                actor=citizen,
-                procedure=_procedure(payload.procedure),
-                agency=_agency(payload.agency),
-                form_data=payload.form_data,
-                result_delivery=payload.result_delivery,
-            )
-            dossier = actions.submit(draft, actor=citizen)
+        # One action, one outcome: a refused submission must not leave a draft behind.
+        dossier = actions.create_and_submit(
+            actor=citizen,
+            procedure=_procedure(payload.procedure),
+            agency=_agency(payload.agency),
+            form_data=payload.form_data,
+            result_delivery=payload.result_delivery,
+        )
         return 201, _summary(dossier)
 
     return _idempotent(request, idempotency_key, payload.model_dump(mode="json"), run)
@@ -471,7 +482,7 @@ def officer_queue_counts(request: HttpRequest, filters: Query[QueueCountFilters]
 def _queue_agency(code: str | None) -> Agency | None:
     if not code:
         return None
-    agency = Agency.objects.filter(code=code.strip().upper()).first()
+    agency = _one(Agency.objects.filter(code=code.strip().upper()))
     if agency is None:
         raise NotFound(_("Không có cơ quan mã “{agency_code}”."), agency_code=code)
     return agency

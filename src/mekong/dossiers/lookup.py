@@ -25,7 +25,13 @@ from mekong.accounts.throttle import FailureLimit, SignInThrottle
 from mekong.core.errors import DomainError, FieldError, NotFound
 from mekong.dossiers.codes import InvalidDossierCode, parse_dossier_code
 from mekong.dossiers.models import Dossier
-from mekong.dossiers.selectors import TimelineEntry, status_changes, status_label, timeline
+from mekong.dossiers.selectors import (
+    TimelineEntry,
+    action_label,
+    actor_role_label,
+    is_status_change,
+    status_label,
+)
 
 NOT_FOUND_MESSAGE = _(
     "Không tìm thấy hồ sơ khớp với mã hồ sơ và số điện thoại hoặc số định danh cá nhân đã nhập. "
@@ -38,6 +44,28 @@ BAD_CODE_MESSAGE = _("Mã hồ sơ không đúng định dạng (ví dụ 000.00
 _DUMMY_PERSONAL_ID = "000000000000"
 _DUMMY_PHONE = "0900000000"
 _SEPARATORS = str.maketrans("", "", " .-()")
+_LOOKUP_FIELDS = (
+    "code",
+    "status",
+    "applicant_name",
+    "applicant_personal_id",
+    "applicant_phone",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "procedure__code",
+    "procedure__name",
+    "agency__code",
+    "agency__name",
+)
+_EVENT_FIELDS = (
+    "events__created_at",
+    "events__command",
+    "events__from_status",
+    "events__to_status",
+    "events__actor_role",
+)
 
 
 def lookup_limit() -> FailureLimit:
@@ -106,17 +134,21 @@ def _matches(given: str, expected: str) -> bool:
 def secret_matches(dossier: Dossier | None, secret: str) -> bool:
     """Does `secret` (a phone number in any usual writing, or a 12-digit personal ID) match the dossier?
     Does the same comparisons when `dossier` is None."""
+    if dossier is None:
+        return _secret_matches(None, secret)
+    return _secret_matches((dossier.applicant_personal_id, dossier.applicant_phone), secret)
+
+
+def _secret_matches(stored: tuple[str, str] | None, secret: str) -> bool:
+    # `stored`: the dossier's (personal ID, phone), None when there is no dossier.
     compact = secret.translate(_SEPARATORS)
     given_id = compact if is_personal_id(compact) else ""
     given_phone = normalize_phone(secret) or ""
-    if dossier is None:
-        expected_id, stored_phone = _DUMMY_PERSONAL_ID, _DUMMY_PHONE
-    else:
-        expected_id, stored_phone = dossier.applicant_personal_id, dossier.applicant_phone
+    expected_id, stored_phone = stored if stored is not None else (_DUMMY_PERSONAL_ID, _DUMMY_PHONE)
     expected_phone = normalize_phone(stored_phone) or ""
     # `|`, not `or`: both comparisons always run.
     matched = _matches(given_id, expected_id) | _matches(given_phone, expected_phone)
-    return dossier is not None and matched
+    return stored is not None and matched
 
 
 def find_dossier(code: str, secret: str) -> LookupResult:
@@ -125,38 +157,49 @@ def find_dossier(code: str, secret: str) -> LookupResult:
         canonical = str(parse_dossier_code(code))
     except InvalidDossierCode:
         raise DomainError(BAD_CODE_MESSAGE, errors=[FieldError("code", BAD_CODE_MESSAGE)]) from None
-    dossier = Dossier.objects.select_related("procedure", "agency").filter(code=canonical).first()
-    matched = secret_matches(dossier, secret)
-    if dossier is None or dossier.code is None or dossier.status is None or not matched:
+    # One query by code for every outcome, in plain values (the hottest public query: no model instances):
+    # the dossier's columns the answer needs (not the form, nor the procedure's form schema), one row per
+    # event through a LEFT JOIN. The events come along even when the secret turns out not to match, so
+    # that case costs what a match does.
+    rows = list(
+        Dossier.objects.filter(code=canonical)
+        .order_by("events__sequence")
+        .values(*_LOOKUP_FIELDS, *_EVENT_FIELDS)
+    )
+    row = rows[0] if rows else None
+    stored = (row["applicant_personal_id"], row["applicant_phone"]) if row is not None else None
+    matched = _secret_matches(stored, secret)
+    if row is None or row["code"] is None or row["status"] is None or not matched:
         raise LookupNotFound()
-    events = status_changes(dossier.events.order_by("sequence"))
-    # The public timeline says what happened and when, never the officers' notes.
+    # The public timeline says what happened and when, never the officers' notes nor the event data.
     entries = [
         TimelineEntry(
-            at=entry.at,
-            action=entry.action,
-            action_label=entry.action_label,
-            status=entry.status,
-            status_label=entry.status_label,
-            actor_role=entry.actor_role,
-            actor_role_label=entry.actor_role_label,
+            at=r["events__created_at"],
+            action=r["events__command"],
+            action_label=action_label(r["events__command"]),
+            status=r["events__to_status"],
+            status_label=status_label(r["events__to_status"]),
+            actor_role=r["events__actor_role"],
+            actor_role_label=actor_role_label(r["events__actor_role"]),
             note="",
         )
-        for entry in timeline(events)
+        for r in rows
+        if r["events__created_at"] is not None  # the LEFT JOIN's row for a dossier without events
+        and is_status_change(r["events__command"], r["events__from_status"], r["events__to_status"])
     ]
     return LookupResult(
-        code=dossier.code,
-        status=dossier.status,
-        status_label=status_label(dossier.status),
-        procedure_code=dossier.procedure.code,
-        procedure_name=dossier.procedure.name,
-        agency_code=dossier.agency.code,
-        agency_name=dossier.agency.name,
-        applicant_name=mask_name(dossier.applicant_name),
-        submitted_at=dossier.submitted_at,
-        received_at=dossier.received_at,
-        due_at=dossier.due_at,
-        finished_at=dossier.finished_at,
+        code=row["code"],
+        status=row["status"],
+        status_label=status_label(row["status"]),
+        procedure_code=row["procedure__code"],
+        procedure_name=row["procedure__name"],
+        agency_code=row["agency__code"],
+        agency_name=row["agency__name"],
+        applicant_name=mask_name(row["applicant_name"]),
+        submitted_at=row["submitted_at"],
+        received_at=row["received_at"],
+        due_at=row["due_at"],
+        finished_at=row["finished_at"],
         timeline=entries,
     )
 

@@ -189,9 +189,14 @@ def timeline(events: Iterable[DossierEvent], *, internal_notes: bool = True) -> 
     return entries
 
 
+def is_status_change(command: str, from_status: int | None, to_status: int | None) -> bool:
+    """Does a member of the public follow this event? Changes of status and new appointment dates."""
+    return from_status != to_status or command == RESCHEDULE
+
+
 def status_changes(events: Iterable[DossierEvent]) -> list[DossierEvent]:
     """The events a member of the public follows: changes of status and new appointment dates."""
-    return [e for e in events if e.from_status != e.to_status or e.command == RESCHEDULE]
+    return [e for e in events if is_status_change(e.command, e.from_status, e.to_status)]
 
 
 @dataclass(frozen=True)
