@@ -64,12 +64,22 @@ class SignInThrottle:
         return int(cache.get(self.key, 0)) >= self.limit.attempts
 
     def record_failure(self) -> None:
-        # add() starts the window on the first failure; incr() keeps it (the window is not extended).
-        if not cache.add(self.key, 1, timeout=self.limit.window_seconds):
-            try:
-                cache.incr(self.key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(self.key, 1, timeout=self.limit.window_seconds)
+        self.record_attempt()
+
+    def record_attempt(self) -> int:
+        """Count one attempt; returns the count in the current window. The window starts with the first
+        attempt and is not extended by later ones. One cache operation in the usual case (the key exists)."""
+        try:
+            return int(cache.incr(self.key))
+        except ValueError:  # the first attempt of a window
+            if cache.add(self.key, 1, timeout=self.limit.window_seconds):
+                return 1
+            return int(cache.incr(self.key))  # a concurrent request started the window first
+
+    def allow_attempt(self) -> bool:
+        """Count this attempt and say whether it is within the limit: `is_blocked` and `record_failure` in
+        one step, for limits that count every attempt rather than failures (the public status lookup)."""
+        return self.record_attempt() <= self.limit.attempts
 
     def reset(self) -> None:
         cache.delete(self.key)

@@ -219,41 +219,35 @@ def _idempotent(
     key = key.strip()
     user = _user(request)
     fingerprint = _fingerprint(request, body)
-    with transaction.atomic():
-        # Insert first: a new key (the usual case) costs no look-up. A key already stored, or being stored
-        # by a racing request, fails the unique (user, key) index; the savepoint keeps our transaction usable.
-        stored: IdempotencyKey | None
-        try:
-            with transaction.atomic():
-                stored = IdempotencyKey.objects.create(
-                    user=user,
-                    key=key,
-                    request_hash=fingerprint,
-                    response_status=IN_PROGRESS,
-                    response_body={},
-                )
-            created = True
-        except IntegrityError:
-            stored = IdempotencyKey.objects.filter(user=user, key=key).first()
-            created = False
-        if stored is None:
-            raise DomainError(KEY_IN_PROGRESS, code="idempotency_key_in_progress", status=409)
-        if stored.request_hash != fingerprint:
-            raise DomainError(
-                KEY_REUSED,
-                code="idempotency_key_reused",
-                status=422,
-                errors=[FieldError("Idempotency-Key", KEY_REUSED)],
+    # Insert first, with no savepoint: a new key (the usual case) costs one statement. A key already
+    # stored, or being stored by a racing request, fails the unique (user, key) index as the transaction's
+    # first statement; the transaction is then rolled back whole and the stored key read in a fresh one.
+    inserted = False
+    try:
+        with transaction.atomic():
+            stored = IdempotencyKey.objects.create(
+                user=user, key=key, request_hash=fingerprint, response_status=IN_PROGRESS, response_body={}
             )
-        if not created:
-            if stored.response_status == IN_PROGRESS:
-                raise DomainError(KEY_IN_PROGRESS, code="idempotency_key_in_progress", status=409)
-            return _json(stored.response_status, stored.response_body)
-        status, response = run()
-        stored.response_status = status
-        stored.response_body = response
-        stored.save(update_fields=["response_status", "response_body"])
-    return _json(status, response)
+            inserted = True
+            status, response = run()
+            stored.response_status = status
+            stored.response_body = response
+            stored.save(update_fields=["response_status", "response_body"])
+        return _json(status, response)
+    except IntegrityError:
+        if inserted:  # the work itself broke a constraint: not ours to explain
+            raise
+    existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if existing is None or existing.response_status == IN_PROGRESS:
+        raise DomainError(KEY_IN_PROGRESS, code="idempotency_key_in_progress", status=409)
+    if existing.request_hash != fingerprint:
+        raise DomainError(
+            KEY_REUSED,
+            code="idempotency_key_reused",
+            status=422,
+            errors=[FieldError("Idempotency-Key", KEY_REUSED)],
+        )
+    return _json(existing.response_status, existing.response_body)
 
 
 # --- public status lookup (registered first: its path must win over "/{code}") ----------------------------

@@ -209,7 +209,6 @@ def lookup_status(request: HttpRequest, code: str, secret: str) -> LookupResult:
     limit = lookup_limit()
     # The sign-in throttle counts per (address, identifier); one fixed identifier makes it per address.
     throttle = SignInThrottle(request, "*", scope="dossier-lookup", limit=limit)
-    if throttle.is_blocked():
+    if not throttle.allow_attempt():
         raise LookupRateLimited(limit)
-    throttle.record_failure()
     return find_dossier(code, secret)

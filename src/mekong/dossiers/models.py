@@ -49,7 +49,9 @@ class ResultDelivery(models.TextChoices):
 
 class Dossier(models.Model):
     # Drafts have no code and no status; both come with submission.
-    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True, null=True, blank=True)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second, LIKE-pattern
+    # index that no query uses. Every index here is paid for on each event (docs/benchmarks.md).
+    code = models.CharField(_("mã hồ sơ"), max_length=40, null=True, blank=True)
     procedure = models.ForeignKey(
         "catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -58,6 +60,7 @@ class Dossier(models.Model):
         verbose_name=_("cơ quan tiếp nhận"),
         on_delete=models.PROTECT,
         related_name="dossiers",
+        db_index=False,  # (agency, status, due_at) below serves every agency query
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,11 +69,10 @@ class Dossier(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
+        db_index=False,  # (applicant, -submitted_at) below serves "my dossiers"
     )
     applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
-    applicant_personal_id = models.CharField(
-        _("số định danh cá nhân"), max_length=12, blank=True, db_index=True
-    )
+    applicant_personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
     applicant_phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
@@ -93,7 +95,8 @@ class Dossier(models.Model):
     )
     form_data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
     # Folded applicant name, ID and code (core.text.fold): accent-insensitive queue search in the database.
-    search_key = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    # Searched with LIKE '%word%', which no B-tree index serves (a trigram index would, at larger scale).
+    search_key = models.CharField(max_length=300, editable=False, default="")
 
     status = models.PositiveSmallIntegerField(
         _("trạng thái"), choices=DossierStatus.choices, null=True, blank=True, db_index=True
@@ -125,6 +128,7 @@ class Dossier(models.Model):
             models.Index(fields=["agency", "status", "due_at"]),
             models.Index(fields=["applicant", "-submitted_at"]),
         ]
+        constraints = [models.UniqueConstraint(fields=["code"], name="dossier_code")]
 
     def __str__(self) -> str:
         return self.code or _("Hồ sơ nháp #%(id)s") % {"id": self.pk}
@@ -150,7 +154,8 @@ class Dossier(models.Model):
 class DossierEvent(models.Model):
     """One change to a dossier. Append-only: `save` refuses updates and `delete` refuses outright."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # Indexed by the (dossier, sequence) constraint; a second index on dossier alone would only cost writes.
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
     sequence = models.PositiveIntegerField()
     command = models.CharField(_("thao tác"), max_length=30)
     from_status = models.PositiveSmallIntegerField(choices=DossierStatus.choices, null=True, blank=True)
@@ -168,7 +173,7 @@ class DossierEvent(models.Model):
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
     created_at = models.DateTimeField(_("thời điểm"))
     previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("sự kiện hồ sơ")
@@ -176,6 +181,7 @@ class DossierEvent(models.Model):
         ordering = ["dossier", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "sequence"], name="dossier_event_sequence"),
+            models.UniqueConstraint(fields=["hash"], name="dossier_event_hash"),
         ]
 
     def __str__(self) -> str:
@@ -251,8 +257,8 @@ class DossierFile(models.Model):
 
 
 class DailySequence(models.Model):
-    """The last dossier number given by an agency on a day: the row is locked while a code is allocated,
-    so numbers are unique and gap-free (a rolled-back submission rolls its number back too)."""
+    """The last dossier number given by an agency on a day, incremented by one upsert (`actions._next_code`)
+    whose row lock lasts until the submission commits: numbers are unique and gap-free."""
 
     agency = models.ForeignKey("catalog.Agency", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
