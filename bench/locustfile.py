@@ -1,5 +1,9 @@
 """Load for `make bench-dossiers`. One user class per measured endpoint; bench/dossiers.py runs them one
-at a time against the same server and compares each with /healthz."""
+at a time against the same server and compares each with /healthz.
+
+MEKONG_BENCH_PACE (seconds, default 0): each simulated client thinks for a random 0.5–1.5 × PACE seconds
+after each answer, so the clients do not fall into step. 0 is a closed loop with no think time (the
+server's capacity); 1 is a client clicking about once a second."""
 
 from __future__ import annotations
 
@@ -8,14 +12,17 @@ import os
 import random
 import uuid
 
-from locust import HttpUser, constant, task
+from locust import HttpUser, between, constant, task
 
 with open(os.environ["MEKONG_BENCH_FIXTURE"], encoding="utf-8") as fixture_file:
     FIXTURE = json.load(fixture_file)
 
+PACE = float(os.environ.get("MEKONG_BENCH_PACE", "0"))
+WAIT = between(0.5 * PACE, 1.5 * PACE) if PACE > 0 else constant(0)
+
 
 class Health(HttpUser):
-    wait_time = constant(0)
+    wait_time = WAIT
 
     @task
     def healthz(self) -> None:
@@ -23,7 +30,7 @@ class Health(HttpUser):
 
 
 class Lookup(HttpUser):
-    wait_time = constant(0)
+    wait_time = WAIT
 
     @task
     def lookup(self) -> None:
@@ -39,7 +46,7 @@ class Lookup(HttpUser):
 
 
 class Submit(HttpUser):
-    wait_time = constant(0)
+    wait_time = WAIT
 
     def on_start(self) -> None:
         self.client.headers["Authorization"] = f"Bearer {random.choice(FIXTURE['citizen_tokens'])}"
@@ -62,7 +69,7 @@ class Submit(HttpUser):
 
 
 class Queue(HttpUser):
-    wait_time = constant(0)
+    wait_time = WAIT
 
     def on_start(self) -> None:
         # A session signed in beforehand (bench/prepare.py): this measures the queue, not password hashing.
