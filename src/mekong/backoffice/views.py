@@ -36,6 +36,7 @@ from mekong.backoffice import formdata, operations
 from mekong.backoffice.access import current_official, official_required
 from mekong.backoffice.forms import ApologyConfirmForm, BulkForm, QueueFilterForm
 from mekong.backoffice.operations import Operation
+from mekong.backoffice.rows import QUEUE_ROW_FIELDS, queue_rows_html
 from mekong.backoffice.steps import step_deadlines
 from mekong.core.errors import DomainError, FieldError, in_language
 from mekong.dossiers import apology, selectors
@@ -118,71 +119,6 @@ class TabLink:
     current: bool
 
 
-# Columns a queue row shows: a page of 50 full dossiers with their procedure, agency and assignee was most
-# of the page's database and model-building time.
-QUEUE_ROW_FIELDS = (
-    "code",
-    "status",
-    "applicant_name",
-    "submitted_at",
-    "received_at",
-    "due_at",
-    "finished_at",
-    "procedure__name",
-    "procedure__code",
-    "agency__id",  # joined by the selector
-    "assigned_to__full_name",
-    "assigned_to__username",
-)
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    """One line of the queue, rendered once in Python: the template only prints it (a 50-row page spent
-    most of its time resolving variables and running date filters row by row)."""
-
-    pk: int
-    code: str
-    url: str
-    procedure_name: str
-    procedure_code: str
-    applicant_name: str
-    filed_at: str  # received, or submitted while not yet received
-    received: bool
-    due_at: str
-    deadline: str  # "late", "due_soon" or ""
-    status: int | None
-    status_label: str
-    assignee: str
-    select_label: str  # for the bulk-action checkbox
-
-    @classmethod
-    def of(cls, dossier: Dossier, now: datetime, due_soon_until: datetime, select_label: str) -> QueueRow:
-        """`select_label`: the translated "Chọn hồ sơ %(code)s", looked up once per page."""
-        filed = dossier.received_at or dossier.submitted_at
-        return cls(
-            pk=dossier.pk,
-            code=dossier.code or "",
-            url=reverse("backoffice:dossier", args=[dossier.code]),
-            procedure_name=dossier.procedure.name,
-            procedure_code=dossier.procedure.code,
-            applicant_name=dossier.applicant_name,
-            filed_at=_short_datetime(filed),
-            received=dossier.received_at is not None,
-            due_at=_short_datetime(dossier.due_at),
-            deadline=deadline_state(dossier, now, due_soon_until),
-            status=dossier.status,
-            status_label=dossier.status_label,
-            assignee=str(dossier.assigned_to) if dossier.assigned_to_id else "",
-            select_label=select_label % {"code": dossier.code},
-        )
-
-
-def _short_datetime(moment: datetime | None) -> str:
-    """dd/mm/yyyy hh:mm in the province's time, as the national portal writes dates in both languages."""
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
-
-
 def _query(params: dict[str, str], **changes: str) -> str:
     merged = {**params, **changes}
     return "?" + urlencode({key: value for key, value in merged.items() if value})
@@ -218,7 +154,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 
     params = {"agency": str(agency_id), "tab": tab.value, "q": query, "sort": sort.value if sort else ""}
     bulk_operations = operations.bulk_operations_for(roles)
-    select_label = _("Chọn hồ sơ %(code)s")
     context.update(
         {
             "agency_id": agency_id,
@@ -227,7 +162,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query": query,
             "sort": sort.value if sort else "",
             "page": page,
-            "rows": [QueueRow.of(dossier, now, due_soon_until, select_label) for dossier in page.object_list],
+            "rows": queue_rows_html(
+                page.object_list, now=now, due_soon_until=due_soon_until, selectable=bool(bulk_operations)
+            ),
             "tabs": [
                 TabLink(t, t.label, counts[t], _query(params, tab=t.value, sort="", page=""), t is tab)
                 for t in QueueFilter
