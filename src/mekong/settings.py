@@ -10,6 +10,9 @@ Variables (all optional on a developer machine):
   MEKONG_VAR_DIR     where SQLite, media and the dev secret live; default <project>/var
   S3_BUCKET_NAME     store media on S3-compatible storage (with S3_ENDPOINT_URL, S3_ACCESS_KEY_ID,
                      S3_SECRET_ACCESS_KEY, S3_REGION_NAME, S3_CUSTOM_DOMAIN)
+  MEKONG_FACEID_KEYS Fernet keys (comma-separated, newest first) that encrypt face embeddings; required
+                     when DEBUG is off, like SECRET_KEY (`python -c "from cryptography.fernet import
+                     Fernet; print(Fernet.generate_key().decode())"`); in DEBUG one is kept in var/faceid_key
   LOG_FORMAT         "json" (default when DEBUG is off) or "console"
   LOG_LEVEL          default INFO
 """
@@ -61,6 +64,24 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _faceid_keys() -> list[str]:
+    keys = env_list("MEKONG_FACEID_KEYS")
+    if keys:
+        return keys
+    if not DEBUG and not env_bool("MEKONG_ALLOW_DEV_SECRET"):
+        raise RuntimeError("MEKONG_FACEID_KEYS must be set when DEBUG is off")
+    path = VAR_DIR / "faceid_key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return [path.read_text().strip()]
+
+
+MEKONG_FACEID_KEYS = _faceid_keys()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -79,6 +100,7 @@ INSTALLED_APPS = [
     "mekong.portal",
     "mekong.dossiers",
     "mekong.backoffice",
+    "mekong.faceid",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +265,11 @@ MEKONG_UPLOAD_MAX_BYTES = int(os.environ.get("MEKONG_UPLOAD_MAX_BYTES", str(10 *
 # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (1 behind one nginx).
 MEKONG_TRUSTED_PROXY_COUNT = int(os.environ.get("MEKONG_TRUSTED_PROXY_COUNT", "0"))
 MEKONG_API_TOKEN_TTL_DAYS = int(os.environ.get("MEKONG_API_TOKEN_TTL_DAYS", "30"))
+# Face lookup (issue 5): the model, how long a consent keeps embeddings, lookups per client and window.
+MEKONG_FACEID_EMBEDDER = os.environ.get("MEKONG_FACEID_EMBEDDER", "dlib-hog")
+MEKONG_FACEID_KEEP_DAYS = int(os.environ.get("MEKONG_FACEID_KEEP_DAYS", str(5 * 365)))
+MEKONG_FACEID_LOOKUP_LIMIT = int(os.environ.get("MEKONG_FACEID_LOOKUP_LIMIT", "10"))
+MEKONG_FACEID_LOOKUP_WINDOW_SECONDS = int(os.environ.get("MEKONG_FACEID_LOOKUP_WINDOW_SECONDS", "600"))
 
 # Logging: structlog renders every record, JSON in production, coloured lines in development.
 LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("console" if DEBUG else "json")

@@ -39,6 +39,8 @@ class User(AbstractUser):
         validators=[personal_id_validator],
     )
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True, validators=[phone_validator])
+    # Asked for by the face lookup, where the citizen types it to narrow the search (faceid).
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("người dùng")

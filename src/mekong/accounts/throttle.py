@@ -60,6 +60,16 @@ class SignInThrottle:
         self.limit = limit
         self.key = _key(scope, client_address(request), identifier)
 
+    @classmethod
+    def for_address(
+        cls, address: str, identifier: str, *, scope: str = "default", limit: FailureLimit = SIGN_IN_LIMIT
+    ) -> SignInThrottle:
+        """The throttle of a client address already known (the caller has no request at hand)."""
+        throttle = cls.__new__(cls)
+        throttle.limit = limit
+        throttle.key = _key(scope, address, identifier)
+        return throttle
+
     def is_blocked(self) -> bool:
         return int(cache.get(self.key, 0)) >= self.limit.attempts
 

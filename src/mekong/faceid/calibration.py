@@ -81,7 +81,7 @@ def fpir(far: float, candidates: int) -> float:
 
 def far_allowed(target_fpir: float, candidates: int) -> float:
     """The per-comparison FAR that keeps a lookup among `candidates` strangers at `target_fpir`."""
-    if candidates <= 0:
+    if candidates <= 0 or target_fpir >= 1:
         return 1.0
     return -math.expm1(math.log1p(-target_fpir) / candidates)
 
@@ -109,9 +109,11 @@ class Calibration:
         """Chance that two strangers are within `threshold` of each other."""
         return NormalDist(self.mean, self.std).cdf(threshold)
 
-    def threshold(self, candidates: int) -> float:
-        """The largest distance accepted in a lookup among `candidates` identities."""
-        allowed = far_allowed(self.target_fpir, max(candidates, 1))
+    def threshold(self, candidates: int, target_fpir: float | None = None) -> float:
+        """The largest distance accepted in a lookup among `candidates` identities (at `target_fpir`, by
+        default the calibration's own target)."""
+        target = self.target_fpir if target_fpir is None else target_fpir
+        allowed = far_allowed(target, max(candidates, 1))
         return min(NormalDist(self.mean, self.std).inv_cdf(allowed), self.max_threshold)
 
     def expected_fpir(self, candidates: int, threshold: float | None = None) -> float:
