@@ -74,7 +74,8 @@ def test_enrol_then_identify_from_different_photos(photos: Photos) -> None:
     assert _lookup(photos, kind=actions.FactorKind.PHONE, factor="5678").citizen == obama
 
     consent = FaceConsent.objects.get(citizen=obama)
-    assert consent.is_active and "Nghị định 13/2023/NĐ-CP" in consent.text
+    assert consent.is_active
+    assert "Nghị định 13/2023/NĐ-CP" in consent.text
     assert embedding.consent == consent
     assert FaceLookupAttempt.objects.filter(outcome=LookupOutcome.FOUND, matched=obama).count() == 2
 
@@ -87,7 +88,8 @@ def test_a_different_person_is_not_matched(photos: Photos) -> None:
     attempt = FaceLookupAttempt.objects.get()
     assert attempt.outcome == LookupOutcome.NOT_FOUND
     assert attempt.detail == "too_far"
-    assert attempt.best_distance is not None and attempt.best_distance > 0.6
+    assert attempt.best_distance is not None
+    assert attempt.best_distance > 0.6
 
 
 def test_the_right_face_with_a_wrong_factor_is_not_matched(photos: Photos) -> None:
@@ -280,11 +282,13 @@ def test_api_enrol_lookup_withdraw(photos: Photos) -> None:
     client = Client()
 
     status = client.get("/api/v1/faceid/enrolment", **auth).json()
-    assert status["consented"] is False and "Nghị định 13/2023" in status["consent_text"]
+    assert status["consented"] is False
+    assert "Nghị định 13/2023" in status["consent_text"]
     refused = client.post(
         "/api/v1/faceid/enrolment/faces", {"photo": _upload(photos, ENROLMENT), "consent": "false"}, **auth
     )
-    assert refused.status_code == 400 and refused.json()["code"] == "consent_required"
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "consent_required"
     enrolled = client.post(
         "/api/v1/faceid/enrolment/faces", {"photo": _upload(photos, ENROLMENT), "consent": "true"}, **auth
     )
@@ -370,7 +374,8 @@ def test_web_pages(photos: Photos) -> None:
 
     anonymous = Client()
     lookup_page = anonymous.get("/tra-cuu/khuon-mat/").content.decode()
-    assert 'name="challenge"' in lookup_page and "Quay đầu sang" in lookup_page
+    assert 'name="challenge"' in lookup_page
+    assert "Quay đầu sang" in lookup_page
     result = anonymous.post(
         "/tra-cuu/khuon-mat/",
         {
