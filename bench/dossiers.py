@@ -22,6 +22,7 @@ Prints each scenario's throughput, p50 and p99, the ratios to /healthz, and the 
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import json
 import os
@@ -151,6 +152,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": args.database_url,
         "SECRET_KEY": secrets.token_urlsafe(40),
+        "MEKONG_FACEID_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",

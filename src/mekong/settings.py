@@ -178,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mekong.dossiers.draft_apologies",
         "schedule": crontab(minute="*/30", hour="7-17", day_of_week="mon-sat"),
     },
+    # Face vectors whose consent has run its course are deleted (Decree 13/2023: kept no longer than agreed).
+    "purge-face-data": {"task": "mekong.faceid.purge_expired", "schedule": crontab(minute=15, hour=2)},
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -3,6 +3,7 @@ check, the rate limit and the audit — through the actions, with the real face 
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -404,3 +405,34 @@ def test_web_pages(photos: Photos) -> None:
 
     client.post("/tai-khoan/khuon-mat/rut-lai/")
     assert not FaceEmbedding.objects.filter(citizen=obama).exists()
+
+
+def test_expired_consents_are_purged(photos: Photos) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = CitizenFactory(birth_date=OBAMA_BIRTH)
+    actions.enrol(
+        old, photo=photos.bytes(ENROLMENT), consent_given=True, at=timezone.now() - timedelta(days=6 * 365)
+    )
+    recent = CitizenFactory(birth_date=date(1970, 1, 1))
+    _enrol(recent, photos, "people/joe_biden/02.jpg")
+    assert actions.purge_expired() == 1
+    assert not FaceEmbedding.objects.filter(citizen=old).exists()
+    assert FaceEmbedding.objects.filter(citizen=recent).count() == 1
+    assert FaceConsent.objects.get(citizen=old).withdrawn_at is not None
+
+
+def test_keys_rotate(photos: Photos, settings: Any) -> None:
+    from django.core.management import call_command
+
+    embedding = _enrol(CitizenFactory(birth_date=OBAMA_BIRTH), photos)
+    before = vault.unseal(embedding.vector)
+    new_key = Fernet.generate_key().decode()
+    settings.MEKONG_FACEID_KEYS = [new_key, *settings.MEKONG_FACEID_KEYS]
+    call_command("faceid_reseal", stdout=io.StringIO())
+    embedding.refresh_from_db()
+    assert (Fernet(new_key.encode()).decrypt(bytes(embedding.vector))) == before.tobytes()
+    settings.MEKONG_FACEID_KEYS = [new_key]  # the old key can go
+    assert _lookup(photos).citizen == embedding.citizen
