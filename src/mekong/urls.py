@@ -19,6 +19,7 @@ urlpatterns = [
     path("tai-khoan/", include("mekong.accounts.urls")),
     path("can-bo/", include("mekong.backoffice.urls")),
     path("verify/", include("mekong.dossiers.urls")),
+    path("thong-bao/", include("mekong.notify.urls")),
     path("", include("mekong.portal.urls")),
 ]
 
