@@ -63,9 +63,9 @@ class PausingEmailBackend(FileEmailBackend):
 
 @task_postrun.connect
 def pause_after_task(task: Any = None, args: Sequence[Any] = (), **kwargs: Any) -> None:
-    if task is not None and task.name == "mekong.notify.deliver" and args:
-        if PAUSES.get(str(args[0])) == "after-task":
-            reach(f"after-task-{args[0]}")
+    delivery = str(args[0]) if args else ""
+    if task is not None and task.name == "mekong.notify.deliver" and PAUSES.get(delivery) == "after-task":
+        reach(f"after-task-{delivery}")
 
 
 if os.environ.get("NOTIFY_TEST_VISIBILITY_TIMEOUT"):
