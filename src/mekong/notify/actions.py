@@ -237,7 +237,7 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> Outcome:
         log.warning("notification_failed", delivery=delivery_id, channel=delivery.channel, error=str(error))
         return Outcome(DeliveryStatus.FAILED)
     except Exception as error:  # anything else may pass: try again later
-        return _failed_attempt(delivery, token, error)
+        return _failed_attempt(delivery, token, error, now)
 
     _record(
         delivery_id,
@@ -276,7 +276,7 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def _failed_attempt(delivery: Delivery, token: uuid.UUID, error: Exception) -> Outcome:
+def _failed_attempt(delivery: Delivery, token: uuid.UUID, error: Exception, now: datetime) -> Outcome:
     attempts = delivery.attempts
     if attempts >= settings.MEKONG_NOTIFY_MAX_ATTEMPTS:
         _record(delivery.pk, token, status=DeliveryStatus.FAILED, last_error=_describe(error))
@@ -287,7 +287,7 @@ def _failed_attempt(delivery: Delivery, token: uuid.UUID, error: Exception) -> O
         delivery.pk,
         token,
         status=DeliveryStatus.PENDING,
-        next_attempt_at=timezone.now() + timedelta(seconds=wait),
+        next_attempt_at=now + timedelta(seconds=wait),
         last_error=_describe(error),
     )
     log.warning(
