@@ -149,6 +149,22 @@ def message_ids(mail_dir: Path) -> Counter[str]:
     return found
 
 
+def sessions_gone(timeout: float = 30) -> None:
+    """Wait until the killed workers' database sessions have ended, so the test database can be flushed
+    and dropped (PostgreSQL ends a session when it notices its client is gone)."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone() == (0,):
+                return
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def redis_queue() -> Iterator[str]:
     if not REDIS_URL:
@@ -238,6 +254,7 @@ def test_a_notification_is_delivered_once_when_the_worker_is_killed_mid_task(
     finally:
         for worker in workers:
             worker.kill()
+        sessions_gone()
 
     # Exactly once, on every channel.
     assert Counter(line["key"] for line in read_log(sms_log)) == Counter(
