@@ -5,7 +5,9 @@ chooses how else to be told."""
 from __future__ import annotations
 
 import re
+from contextlib import closing
 
+import httpx
 import pytest
 
 from dossiers.factories import one_stop_shop, submitted_dossier
@@ -18,8 +20,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_citizen_is_told_of_each_step(live: str) -> None:
     shop = one_stop_shop()
     code = submitted_dossier(shop).code
-    officer = api_client(live, shop.receiver.username)
-    citizen = api_client(live, shop.citizen.personal_id)
+    # Closing the clients (the `with`) ends their keep-alive connections, and with them the server threads
+    # holding database connections, which would keep the test database from being dropped.
+    with (
+        closing(api_client(live, shop.receiver.username)) as officer,
+        closing(api_client(live, shop.citizen.personal_id)) as citizen,
+        closing(web_client(live, shop.citizen.personal_id)) as browser,
+    ):
+        journey(live, code, officer, citizen, browser)
+
+
+def journey(
+    live: str, code: str, officer: httpx.Client, citizen: httpx.Client, browser: httpx.Client
+) -> None:
     assert citizen.get("/notifications/unread-count").json() == {"unread": 0}
 
     assert officer.post(f"/dossiers/{code}/receive", json={"note": ""}).status_code == 200
@@ -32,7 +45,6 @@ def test_the_citizen_is_told_of_each_step(live: str) -> None:
     assert citizen.get("/notifications/unread-count").json() == {"unread": 2}
 
     # On the portal: the count in the header, the inbox, reading one leads to the dossier.
-    browser = web_client(live, shop.citizen.personal_id)
     page = browser.get("/thong-bao/")
     assert re.search(r'Thông báo <span class="nav-count">2<span', page.text)
     newest = inbox["items"][0]["id"]

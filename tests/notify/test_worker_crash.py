@@ -47,6 +47,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 TESTS_DIR = Path(__file__).resolve().parents[1]
 LEASE_SECONDS = 3
 WAIT_SECONDS = 120
+WORKER_APPLICATION = "mekong-test-crash-worker"  # names the workers' PostgreSQL sessions
 
 
 @pytest.fixture
@@ -66,7 +67,8 @@ def database_url() -> str:
         user = quote(str(config.get("USER") or ""), safe="")
         password = quote(str(config.get("PASSWORD") or ""), safe="")
         credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-        return f"postgres://{credentials}{config.get('HOST') or '127.0.0.1'}:{config.get('PORT') or 5432}/{config['NAME']}"
+        host, port = config.get("HOST") or "127.0.0.1", config.get("PORT") or 5432
+        return f"postgres://{credentials}{host}:{port}/{config['NAME']}?application_name={WORKER_APPLICATION}"
     pytest.fail(f"no worker database URL for {connection.vendor}")
 
 
@@ -158,11 +160,14 @@ def sessions_gone(timeout: float = 30) -> None:
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND application_name = %s",
+                [WORKER_APPLICATION],
             )
             if cursor.fetchone() == (0,):
                 return
         time.sleep(0.1)
+    pytest.fail("the killed workers' database sessions are still open")
 
 
 @pytest.fixture
