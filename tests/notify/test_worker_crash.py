@@ -178,7 +178,8 @@ def redis_queue() -> Iterator[str]:
 
     name = f"test-notify-{uuid.uuid4().hex}"
     yield name
-    redis.Redis.from_url(REDIS_URL).delete(name)
+    # The queue and kombu's records of its bindings.
+    redis.Redis.from_url(REDIS_URL).delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
 
 
 def test_a_notification_is_delivered_once_when_the_worker_is_killed_mid_task(
