@@ -46,6 +46,13 @@ def _media_in_tmp(settings: object, tmp_path: Path) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _sms_log_in_tmp(settings: object, tmp_path: Path) -> None:
+    # The development SMS provider writes every text a test sends to a per-test file, not var/sms.log.
+    settings.MEKONG_SMS_LOG = str(tmp_path / "sms.log")  # type: ignore[attr-defined]
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def client() -> Client:
     return Client()

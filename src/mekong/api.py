@@ -17,6 +17,7 @@ from mekong.core.errors import DomainError, FieldError
 from mekong.dossiers.api import router as dossiers_router
 from mekong.faceid.api import router as faceid_router
 from mekong.geo.api import router as geo_router
+from mekong.notify.api import router as notify_router
 
 api = NinjaAPI(
     title="Mekong API",
@@ -73,3 +74,4 @@ api.add_router("/v1/procedures", catalog_router, tags=["catalog"])
 api.add_router("/v1/units", geo_router, tags=["geo"])
 api.add_router("/v1/dossiers", dossiers_router, tags=["dossiers"])
 api.add_router("/v1/faceid", faceid_router, tags=["faceid"])
+api.add_router("/v1/notifications", notify_router, tags=["notifications"])

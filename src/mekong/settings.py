@@ -15,6 +15,17 @@ Variables (all optional on a developer machine):
                      Fernet; print(Fernet.generate_key().decode())"`); in DEBUG one is kept in var/faceid_key
   LOG_FORMAT         "json" (default when DEBUG is off) or "console"
   LOG_LEVEL          default INFO
+  EMAIL_HOST         SMTP server for email notifications (with EMAIL_PORT, EMAIL_HOST_USER,
+                     EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL, EMAIL_TIMEOUT, DEFAULT_FROM_EMAIL);
+                     unset = messages are written as files under var/mail (EMAIL_FILE_PATH). EMAIL_BACKEND
+                     overrides the choice (e.g. django.core.mail.backends.console.EmailBackend)
+  MEKONG_SMS_PROVIDER dotted path of the SmsProvider; default the development one, which appends to
+                     MEKONG_SMS_LOG (var/sms.log). MEKONG_SMS_UNACCENTED (default 1) strips accents so a
+                     text fits a 160-character GSM-7 segment; MEKONG_SMS_MAX_LENGTH (default 160)
+  MEKONG_NOTIFY_QUEUE Celery queue of notification deliveries; default the default queue
+  MEKONG_NOTIFY_LEASE_SECONDS how long a worker may hold a delivery while sending (default 300)
+  MEKONG_NOTIFY_MAX_ATTEMPTS attempts before a delivery is given up (default 8)
+  MEKONG_NOTIFY_MAX_AGE_HOURS SMS and email about older events are not sent (default 72)
 """
 
 from __future__ import annotations
@@ -101,6 +112,7 @@ INSTALLED_APPS = [
     "mekong.dossiers",
     "mekong.backoffice",
     "mekong.faceid",
+    "mekong.notify",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +192,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Face vectors whose consent has run its course are deleted (Decree 13/2023: kept no longer than agreed).
     "purge-face-data": {"task": "mekong.faceid.purge_expired", "schedule": crontab(minute=15, hour=2)},
+    # Queue again the notification deliveries that are due (retries, a worker that died mid-send).
+    "send-due-notifications": {"task": "mekong.notify.send_due", "schedule": 60.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -272,6 +286,39 @@ MEKONG_FACEID_EMBEDDER = os.environ.get("MEKONG_FACEID_EMBEDDER", "dlib-hog")
 MEKONG_FACEID_KEEP_DAYS = int(os.environ.get("MEKONG_FACEID_KEEP_DAYS", str(5 * 365)))
 MEKONG_FACEID_LOOKUP_LIMIT = int(os.environ.get("MEKONG_FACEID_LOOKUP_LIMIT", "10"))
 MEKONG_FACEID_LOOKUP_WINDOW_SECONDS = int(os.environ.get("MEKONG_FACEID_LOOKUP_WINDOW_SECONDS", "600"))
+
+# Email: SMTP when EMAIL_HOST is set, otherwise one file per message under var/mail (development, demo).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cổng dịch vụ công Mekong <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain of the Message-ID of notification emails (one per delivery, the same on every attempt).
+MEKONG_EMAIL_MESSAGE_ID_DOMAIN = os.environ.get("MEKONG_EMAIL_MESSAGE_ID_DOMAIN", "mekong.localhost")
+
+# SMS: a provider adapter (notify.channels.contrib.sms.providers); the development one writes a log file.
+MEKONG_SMS_PROVIDER = os.environ.get(
+    "MEKONG_SMS_PROVIDER", "mekong.notify.channels.contrib.sms.providers.dev.LogFileSmsProvider"
+)
+MEKONG_SMS_LOG = os.environ.get("MEKONG_SMS_LOG") or str(VAR_DIR / "sms.log")
+MEKONG_SMS_UNACCENTED = env_bool("MEKONG_SMS_UNACCENTED", default=True)
+MEKONG_SMS_MAX_LENGTH = int(os.environ.get("MEKONG_SMS_MAX_LENGTH", "160"))
+
+# Notification delivery (docs/decisions/0003-notification-delivery.md).
+MEKONG_NOTIFY_QUEUE = os.environ.get("MEKONG_NOTIFY_QUEUE", "")
+MEKONG_NOTIFY_LEASE_SECONDS = int(os.environ.get("MEKONG_NOTIFY_LEASE_SECONDS", "300"))
+MEKONG_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("MEKONG_NOTIFY_MAX_ATTEMPTS", "8"))
+MEKONG_NOTIFY_MAX_AGE_HOURS = int(os.environ.get("MEKONG_NOTIFY_MAX_AGE_HOURS", "72"))
 
 # Logging: structlog renders every record, JSON in production, coloured lines in development.
 LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("console" if DEBUG else "json")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("can-bo/", include("mekong.backoffice.urls")),
     path("verify/", include("mekong.dossiers.urls")),
     path("", include("mekong.faceid.urls")),
+    path("thong-bao/", include("mekong.notify.urls")),
     path("", include("mekong.portal.urls")),
 ]
 

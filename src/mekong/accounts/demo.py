@@ -24,6 +24,7 @@ log = structlog.get_logger(__name__)
 DEMO_CITIZEN_PERSONAL_ID = "093090001234"  # 093: Hậu Giang; 0: male born in the 1900s; 90: 1990
 DEMO_CITIZEN_PHONE = "0939000123"
 DEMO_CITIZEN_NAME = "Nguyễn Văn An"
+DEMO_CITIZEN_EMAIL = "nguyen.van.an@example.com"  # notifications by email land in var/mail in the demo
 
 # Easy to read aloud and to type: no 0/o, 1/l.
 _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -131,6 +132,9 @@ def create_demo_accounts(agencies: Iterable[Agency] | None = None) -> list[DemoA
         citizen = register_citizen(
             DEMO_CITIZEN_PERSONAL_ID, DEMO_CITIZEN_PHONE, DEMO_CITIZEN_NAME, citizen_password
         )
+    if not citizen.email:
+        citizen.email = DEMO_CITIZEN_EMAIL
+        citizen.save(update_fields=["email"])
     accounts.append(
         DemoAccount(
             identifier=DEMO_CITIZEN_PERSONAL_ID,

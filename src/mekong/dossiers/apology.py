@@ -14,8 +14,9 @@ days, rounded up, at least 1 (`extension_working_days`; calendar days count 5/7 
 1/8).
 
 Confirming (`confirm_apology`) moves the appointment through `actions.reschedule` (an event in the
-dossier's trail), marks the letter SENT and issues its PDF on the dossier, all in one transaction. Sending
-"to the citizen" is, for now, the document visible on the dossier; notifications come with issue 4.
+dossier's trail), marks the letter SENT and issues its PDF on the dossier, all in one transaction. The
+citizen is told through their notification channels (`mekong.notify`, on that `reschedule` event, whose
+data names the letter); the letter itself is on the dossier page.
 """
 
 from __future__ import annotations

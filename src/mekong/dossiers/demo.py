@@ -1218,7 +1218,7 @@ class Story:
 
 @contextmanager
 def _quiet(*names: str) -> Iterator[None]:
-    """Thousands of routine 'dossier_event' lines would drown the command's progress."""
+    """Thousands of routine 'dossier_event' (and notification) lines would drown the command's progress."""
     loggers = [logging.getLogger(name) for name in names]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
@@ -1251,7 +1251,7 @@ def generate_demo_dossiers(
             .prefetch_related("agencies", "documents", "fee_items")
             .order_by("code")
         )
-        with _quiet("mekong.dossiers", "mekong.accounts"):
+        with _quiet("mekong.dossiers", "mekong.accounts", "mekong.notify", "celery.app.trace"):
             items = generator.plan(wanted, procedures)
             statuses = generator.run(items)
             drafted = len(draft_apologies(now))

@@ -1,0 +1,1 @@
+"""Notification channels: `base.Channel`, the `registry`, and the built-in ones under `contrib/`."""
