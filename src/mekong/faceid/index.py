@@ -2,7 +2,7 @@
 
 `Gallery` holds every enrolled vector in memory twice over: in buckets by factor key, for the exact search
 a lookup does among tens or hundreds of candidates, and in a usearch HNSW graph over the whole gallery, for
-the duplicate check (docs/decisions/0003-face-index.md says why usearch).
+the duplicate check (docs/decisions/0006-face-index.md says why usearch).
 
 Processes stay consistent through `FaceIndexChange`, an ordered log written in the same transaction as the
 enrolment or withdrawal it describes. `current_gallery()` loads everything from the database the first

@@ -8,7 +8,7 @@ by at least MIN_TURN, measured from the five landmarks (how far the nose moves f
 eyes, relative to the distance between the eyes).
 
 What it stops: a printed photo or a still image on a screen held to the camera, which cannot turn. What it
-does not stop (written down in docs/decisions/0004-face-lookup.md): a video of the person turning their
+does not stop (written down in docs/decisions/0005-face-lookup.md): a video of the person turning their
 head, a 3-D mask, or frames injected by a modified browser. It raises the cost of casual misuse; it is not
 certified liveness detection (ISO/IEC 30107-3), which needs dedicated models or hardware.
 """
