@@ -16,6 +16,7 @@ from mekong.catalog.api import router as catalog_router
 from mekong.core.errors import DomainError, FieldError
 from mekong.dossiers.api import router as dossiers_router
 from mekong.geo.api import router as geo_router
+from mekong.payments.api import router as payments_router
 
 api = NinjaAPI(
     title="Mekong API",
@@ -71,3 +72,6 @@ api.add_router("/v1/auth", accounts_router, tags=["accounts"])
 api.add_router("/v1/procedures", catalog_router, tags=["catalog"])
 api.add_router("/v1/units", geo_router, tags=["geo"])
 api.add_router("/v1/dossiers", dossiers_router, tags=["dossiers"])
+# Payment paths hang off the dossier (/v1/dossiers/{code}/fees, …/payment-request, …/payments); no path of the
+# dossiers router matches them.
+api.add_router("/v1/dossiers", payments_router, tags=["payments"])

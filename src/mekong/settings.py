@@ -12,6 +12,13 @@ Variables (all optional on a developer machine):
                      S3_SECRET_ACCESS_KEY, S3_REGION_NAME, S3_CUSTOM_DOMAIN)
   LOG_FORMAT         "json" (default when DEBUG is off) or "console"
   LOG_LEVEL          default INFO
+  VNPAY_TMN_CODE, VNPAY_HASH_SECRET  the merchant's terminal code and secret from VNPAY (online fees)
+  VNPAY_PAYMENT_URL  VNPAY's payment page; default its sandbox, https://sandbox.vnpayment.vn/paymentv2/vpcpay.html
+  MEKONG_PAYMENT_GATEWAY  gateway for new online payments ("vnpay", "sandbox"); default sandbox when enabled
+  MEKONG_PAYMENT_SANDBOX  "1" enables the local sandbox gateway (default: on with DEBUG only — it approves
+                     payments no bank made, so never in production)
+  MEKONG_SANDBOX_HASH_SECRET  the sandbox's secret; default derived from SECRET_KEY
+  MEKONG_PAYMENT_WINDOW_MINUTES  how long a payment URL stays valid, default 15
 """
 
 from __future__ import annotations
@@ -78,6 +85,7 @@ INSTALLED_APPS = [
     "mekong.catalog",
     "mekong.portal",
     "mekong.dossiers",
+    "mekong.payments",
     "mekong.backoffice",
 ]
 
@@ -243,6 +251,15 @@ MEKONG_UPLOAD_MAX_BYTES = int(os.environ.get("MEKONG_UPLOAD_MAX_BYTES", str(10 *
 # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (1 behind one nginx).
 MEKONG_TRUSTED_PROXY_COUNT = int(os.environ.get("MEKONG_TRUSTED_PROXY_COUNT", "0"))
 MEKONG_API_TOKEN_TTL_DAYS = int(os.environ.get("MEKONG_API_TOKEN_TTL_DAYS", "30"))
+
+# Online payment of fees (mekong.payments): VNPAY, and a local sandbox gateway for development and tests.
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
+VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+MEKONG_PAYMENT_GATEWAY = os.environ.get("MEKONG_PAYMENT_GATEWAY", "")
+MEKONG_PAYMENT_SANDBOX = env_bool("MEKONG_PAYMENT_SANDBOX", DEBUG)
+MEKONG_SANDBOX_HASH_SECRET = os.environ.get("MEKONG_SANDBOX_HASH_SECRET", "")
+MEKONG_PAYMENT_WINDOW_MINUTES = int(os.environ.get("MEKONG_PAYMENT_WINDOW_MINUTES", "15"))
 
 # Logging: structlog renders every record, JSON in production, coloured lines in development.
 LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("console" if DEBUG else "json")

@@ -19,6 +19,8 @@ urlpatterns = [
     path("tai-khoan/", include("mekong.accounts.urls")),
     path("can-bo/", include("mekong.backoffice.urls")),
     path("verify/", include("mekong.dossiers.urls")),
+    path("thanh-toan/", include("mekong.payments.urls")),
+    path("sandbox-gateway/", include("mekong.payments.gateways.contrib.sandbox.urls")),
     path("", include("mekong.portal.urls")),
 ]
 
