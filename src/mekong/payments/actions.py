@@ -295,10 +295,20 @@ def _refuse(
     )
 
 
-def _flag(payment: Payment, attention: Attention, source: str, data: Mapping[str, Any]) -> None:
+def _flag(
+    payment: Payment, attention: Attention, source: str, data: Mapping[str, Any], at: datetime | None = None
+) -> None:
     if payment.attention == attention:
         return
-    _append(payment, "flagged", to_status=payment.status, source=source, note=str(attention.label), data=data)
+    _append(
+        payment,
+        "flagged",
+        to_status=payment.status,
+        source=source,
+        note=str(attention.label),
+        data=data,
+        at=at,
+    )
     payment.attention = attention
     payment.save(update_fields=["attention", "event_count", "status"])
 
@@ -315,13 +325,13 @@ def _pay_data(payment: Payment) -> dict[str, Any]:
     }
 
 
-def _settle(payment: Payment, source: str) -> None:
+def _settle(payment: Payment, source: str, at: datetime | None) -> None:
     """A payment just became paid: the dossier leaves status 6 if it is still waiting for this request;
     otherwise the money was taken for nothing and a person must refund it."""
     dossier = _locked_dossier(payment.dossier)
     request = open_request(dossier)
     if request is None or request.pk != payment.request_event_id:
-        _flag(payment, Attention.NOT_AWAITED, source, {"dossier_status": dossier.status})
+        _flag(payment, Attention.NOT_AWAITED, source, {"dossier_status": dossier.status}, at)
         return
     gateway = registry.get(payment.gateway) if payment.gateway in registry else None
     label = str(gateway.label) if gateway is not None else payment.gateway
@@ -330,13 +340,20 @@ def _settle(payment: Payment, source: str) -> None:
         actor=None,
         note=f"Đã thanh toán trực tuyến qua {label}, mã giao dịch {payment.txn_ref}.",
         data=_pay_data(payment),
+        at=at,
     )
 
 
 def handle_notification(
-    gateway: Gateway, params: Mapping[str, str], *, remote_addr: str = "", source: str = "ipn"
+    gateway: Gateway,
+    params: Mapping[str, str],
+    *,
+    remote_addr: str = "",
+    source: str = "ipn",
+    at: datetime | None = None,
 ) -> Handled:
-    """Take a gateway's notification of a result. Idempotent: a replay changes nothing."""
+    """Take a gateway's notification of a result. Idempotent: a replay changes nothing. `at` dates what it
+    records (the demo data's past payments); by default now."""
     try:
         result = gateway.read_callback(params)
     except InvalidSignature:
@@ -365,7 +382,7 @@ def handle_notification(
                 txn_ref=result.txn_ref,
                 payment=payment,
             )
-            _flag(payment, Attention.AMOUNT_MISMATCH, source, {"reported_amount": result.amount})
+            _flag(payment, Attention.AMOUNT_MISMATCH, source, {"reported_amount": result.amount}, at)
             return Handled(Verdict.INVALID_AMOUNT, payment)
         outcome = states.Outcome.PAID if result.succeeded else states.Outcome.FAILED
         moved_to = states.after(payment.status, outcome)
@@ -376,7 +393,7 @@ def handle_notification(
         payment.transaction_no = result.transaction_no
         payment.bank_code = result.details.get("bank_code", "")[:20]
         if moved_to == states.PaymentStatus.PAID:
-            payment.paid_at = result.paid_at or timezone.now()
+            payment.paid_at = result.paid_at or at or timezone.now()
         _append(
             payment,
             "gateway_result",
@@ -389,10 +406,11 @@ def handle_notification(
                 "paid_at": result.paid_at,
                 **result.details,
             },
+            at=at,
         )
         payment.save()
         if moved_to == states.PaymentStatus.PAID:
-            _settle(payment, source)
+            _settle(payment, source, at)
     log.info("payment_result", payment=payment.txn_ref, status=str(moved_to), gateway=gateway.name)
     return Handled(Verdict.CONFIRMED, payment)
 

@@ -14,7 +14,6 @@ from django.conf import settings
 
 from mekong.payments.gateways.base import Gateway
 
-
 G = TypeVar("G", bound=Gateway)
 
 
