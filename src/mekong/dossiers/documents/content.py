@@ -353,12 +353,12 @@ def _fee_receipt(issue: Issue) -> tuple[list[Block], tuple[Signature | None, Sig
             indent=True,
         )
     )
-    collector = (
-        Signature("Người thu tiền", issue.officer)
-        if not online
-        else Signature("Đơn vị thu", dossier.agency.name, hint="(Biên lai điện tử)")
+    if online:  # paid through the gateway: nobody signs on either side
+        return body, (None, Signature("Đơn vị thu", dossier.agency.name, hint="(Biên lai điện tử)"))
+    return body, (
+        Signature("Người nộp tiền", dossier.applicant_name),
+        Signature("Người thu tiền", issue.officer),
     )
-    return body, (Signature("Người nộp tiền", dossier.applicant_name), collector)
 
 
 BUILDERS = {
