@@ -26,7 +26,9 @@ PER_COPY = 8_000
 
 def fee_shop(**procedure_fields: Any) -> OneStopShop:
     shop = one_stop_shop(**procedure_fields)
-    FeeItemFactory(procedure=shop.procedure, position=0, kind=FeeKind.CHARGE, name="Lệ phí cấp giấy", amount=FIXED_FEE)
+    FeeItemFactory(
+        procedure=shop.procedure, position=0, kind=FeeKind.CHARGE, name="Lệ phí cấp giấy", amount=FIXED_FEE
+    )
     FeeItemFactory(
         procedure=shop.procedure,
         position=1,

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_officer_asks_for_what_the_fee_items_come_to() -> None:
     shop = fee_shop()
-    dossier = actions.request_payment(received(shop, copies=3), actor=shop.specialist, note="Nộp trong 5 ngày")
+    dossier = actions.request_payment(
+        received(shop, copies=3), actor=shop.specialist, note="Nộp trong 5 ngày"
+    )
 
     assert dossier.status == Status.PAYMENT_REQUESTED
     event = dossier.events.get(command=Command.REQUEST_PAYMENT)
@@ -81,7 +83,8 @@ def test_the_citizen_gets_a_signed_url_for_the_amount_due() -> None:
     assert payment.channel == PaymentChannel.ONLINE
     assert payment.status == PaymentStatus.PENDING
     assert payment.amount == FIXED_FEE + PER_COPY
-    assert payment.txn_ref.startswith("T") and len(payment.txn_ref) == 17
+    assert payment.txn_ref.startswith("T")
+    assert len(payment.txn_ref) == 17
     assert payment.events.get().kind == "created"
     parts = urlsplit(started.url)
     assert parts.path == "/sandbox-gateway/paymentv2/vpcpay.html"
@@ -157,7 +160,8 @@ def test_the_officer_records_fees_paid_at_the_counter() -> None:
     assert dossier.status == Status.RECEIVED
     pay = dossier.events.get(command=Command.PAY)
     assert pay.actor_id == shop.receiver.pk
-    assert pay.data["channel"] == "counter" and pay.data["payment"] == payment.txn_ref
+    assert pay.data["channel"] == "counter"
+    assert pay.data["payment"] == payment.txn_ref
     with pytest.raises(DomainError):  # nothing is owed any more
         actions.confirm_counter_payment(dossier, actor=shop.receiver)
 

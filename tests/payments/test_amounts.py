@@ -67,7 +67,8 @@ def test_figures_use_dots_for_thousands() -> None:
 @given(st.integers(min_value=0, max_value=10**12))
 def test_words_read_back_to_the_same_amount(amount: int) -> None:
     words = in_words(amount)
-    assert words[0].isupper() and words.endswith(" đồng")
+    assert words[0].isupper()
+    assert words.endswith(" đồng")
     assert read_back(words) == amount
 
 

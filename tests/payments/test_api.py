@@ -19,7 +19,15 @@ from mekong.payments.gateways.contrib.vnpay import protocol
 from mekong.payments.models import Payment
 
 from .conftest import SANDBOX_SECRET
-from .factories import FIXED_FEE, PER_COPY, awaiting_payment, fee_shop, gateway_result, received, started_payment
+from .factories import (
+    FIXED_FEE,
+    PER_COPY,
+    awaiting_payment,
+    fee_shop,
+    gateway_result,
+    received,
+    started_payment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +52,8 @@ def test_the_officer_requests_payment_and_everyone_sees_what_is_due() -> None:
     assert body["status"] == Status.PAYMENT_REQUESTED
     assert body["amount_due"] == FIXED_FEE + PER_COPY
     assert [line["subtotal"] for line in body["fees_due"]] == [FIXED_FEE, PER_COPY]
-    assert body["payments"] == [] and body["receipts"] == []
+    assert body["payments"] == []
+    assert body["receipts"] == []
     again = Api(shop.citizen).get(f"/{dossier.code}/payments").json()
     assert again["amount_due"] == FIXED_FEE + PER_COPY
 
@@ -138,7 +147,7 @@ def test_payments_list_with_history_and_receipt_in_constant_queries() -> None:
     actions.handle_notification(sandbox, gateway_result(last))
     body = api.get(f"/{dossier.code}/payments").json()
     assert body["amount_due"] is None
-    assert [p["status"] for p in body["payments"]][0] == "paid"
+    assert next(p["status"] for p in body["payments"]) == "paid"
     assert len(body["payments"]) == 5
     assert [h["kind"] for h in body["payments"][0]["history"]] == ["created", "gateway_result"]
     [receipt] = body["receipts"]

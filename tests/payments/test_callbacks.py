@@ -12,7 +12,14 @@ from django.urls import reverse
 from mekong.dossiers import actions as dossier_actions
 from mekong.dossiers.models import Dossier, IssuedDocument, IssuedDocumentKind
 from mekong.dossiers.states import Command, Status
-from mekong.payments.models import Attention, Payment, PaymentEvent, PaymentStatus, RefusalReason, RefusedCallback
+from mekong.payments.models import (
+    Attention,
+    Payment,
+    PaymentEvent,
+    PaymentStatus,
+    RefusalReason,
+    RefusedCallback,
+)
 
 from .factories import FIXED_FEE, PER_COPY, awaiting_payment, fee_shop, gateway_result, started_payment
 
@@ -62,7 +69,8 @@ def test_a_paid_notification_pays_the_dossier_and_issues_the_receipt(pending: Pa
     dossier = Dossier.objects.get(pk=pending.dossier_id)
     assert dossier.status == Status.RECEIVED  # back where the request paused it
     pay_event = dossier.events.get(command=Command.PAY)
-    assert pay_event.actor is None and pay_event.actor_role == "system"
+    assert pay_event.actor is None
+    assert pay_event.actor_role == "system"
     assert pay_event.data["payment"] == pending.txn_ref
     assert pay_event.data["transaction_no"] == "14226112"
     assert pay_event.data["amount"] == pending.amount
@@ -88,7 +96,11 @@ def test_a_forged_signature_is_refused_logged_and_changes_nothing(pending: Payme
 
 def test_a_genuine_result_with_one_value_changed_is_forged(pending: Payment) -> None:
     before = snapshot(pending)
-    tampered = {**gateway_result(pending, approved=False), "vnp_ResponseCode": "00", "vnp_TransactionStatus": "00"}
+    tampered = {
+        **gateway_result(pending, approved=False),
+        "vnp_ResponseCode": "00",
+        "vnp_TransactionStatus": "00",
+    }
     assert notify(tampered)["RspCode"] == "97"
     assert snapshot(pending) == before
 

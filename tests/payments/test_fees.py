@@ -76,6 +76,8 @@ def test_the_total_is_each_amount_times_its_count(lines: list[FeeLine], form: di
 
 
 @given(lines=lines, form=counts, more=st.integers(1, 50))
-def test_asking_for_more_copies_never_costs_less(lines: list[FeeLine], form: dict[str, int], more: int) -> None:
+def test_asking_for_more_copies_never_costs_less(
+    lines: list[FeeLine], form: dict[str, int], more: int
+) -> None:
     bigger = {**form, "so_ban": form["so_ban"] + more}
     assert compute_fees(lines, bigger).total >= compute_fees(lines, form).total

@@ -16,9 +16,9 @@ from mekong.payments.gateways.contrib.vnpay import codes, protocol
 SECRET = "VNPAYTESTSECRET0123456789ABCDEFG"
 AT = datetime(2026, 11, 23, 9, 30, tzinfo=protocol.GMT7)
 
-names = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).map(
-    lambda name: f"vnp_{name}"
-)
+names = st.text(
+    alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12
+).map(lambda name: f"vnp_{name}")
 values = st.text(min_size=1, max_size=40).filter(lambda v: "\x00" not in v)
 params_strategy = st.dictionaries(
     names.filter(lambda n: n not in protocol.HASH_PARAMS), values, min_size=1, max_size=10
@@ -51,7 +51,9 @@ def test_signed_text_is_sorted_and_encoded_like_quote_plus() -> None:
 def test_the_payment_url_carries_every_required_parameter_and_its_signature() -> None:
     url = protocol.payment_url("https://sandbox.vnpayment.vn/paymentv2/vpcpay.html", request(), SECRET)
     parts = urlsplit(url)
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    assert (
+        f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    )
     params = dict(parse_qsl(parts.query))
     assert params["vnp_Version"] == "2.1.0"
     assert params["vnp_Command"] == "pay"
@@ -61,7 +63,7 @@ def test_the_payment_url_carries_every_required_parameter_and_its_signature() ->
     assert params["vnp_ExpireDate"] == "20261123094500"
     assert params["vnp_Locale"] == "vn"
     assert "vnp_BankCode" not in params  # empty values are never sent
-    assert list(parts.query.split("&")[-1:])[0].startswith("vnp_SecureHash=")
+    assert next(iter(parts.query.split("&")[-1:])).startswith("vnp_SecureHash=")
     assert protocol.verify(params, SECRET)
     assert not protocol.verify(params, SECRET + "x")
 
@@ -138,14 +140,22 @@ def test_reading_a_result() -> None:
     assert protocol.parse_result(result.params()) == result
     assert not protocol.parse_result({**params, "vnp_TransactionStatus": "02"}).succeeded
     assert not protocol.parse_result({**params, "vnp_ResponseCode": "24"}).succeeded
-    for name, value in (("vnp_Amount", "6600050"), ("vnp_Amount", "abc"), ("vnp_TxnRef", ""), ("vnp_PayDate", "x")):
+    for name, value in (
+        ("vnp_Amount", "6600050"),
+        ("vnp_Amount", "abc"),
+        ("vnp_TxnRef", ""),
+        ("vnp_PayDate", "x"),
+    ):
         with pytest.raises(protocol.MalformedResult) as bad:
             protocol.parse_result({**params, name: value})
         assert bad.value.field == name
 
 
 def test_codes_have_both_languages() -> None:
-    assert codes.response_meaning("24") == ("Khách hàng hủy giao dịch.", "The customer cancelled the transaction.")
+    assert codes.response_meaning("24") == (
+        "Khách hàng hủy giao dịch.",
+        "The customer cancelled the transaction.",
+    )
     assert codes.response_meaning("xx") == codes.UNKNOWN
     assert codes.transaction_status_meaning("04")[0].startswith("Giao dịch đảo")
     assert codes.IpnReply.CONFIRMED.as_dict() == {"RspCode": "00", "Message": "Confirm Success"}

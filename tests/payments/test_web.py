@@ -44,7 +44,8 @@ def test_the_citizen_sees_the_notice_and_pays_through_the_gateway() -> None:
     pay_page = client.get(reverse("payments:pay", args=[dossier.code]))
     html = pay_page.content.decode()
     assert pay_page.status_code == 200
-    assert "Phí cấp bản sao" in html and "Lệ phí cấp giấy" in html
+    assert "Phí cấp bản sao" in html
+    assert "Lệ phí cấp giấy" in html
     assert "Thanh toán qua Cổng thanh toán thử nghiệm" in html
 
     response = client.post(reverse("payments:pay", args=[dossier.code]))
@@ -59,7 +60,10 @@ def test_no_notice_and_no_pay_page_when_nothing_is_due() -> None:
     shop = fee_shop()
     dossier = received(shop)
     client = signed_in(shop.citizen)
-    assert "Cơ quan yêu cầu nộp phí" not in client.get(reverse("portal:dossier", args=[dossier.code])).content.decode()
+    assert (
+        "Cơ quan yêu cầu nộp phí"
+        not in client.get(reverse("portal:dossier", args=[dossier.code])).content.decode()
+    )
     response = client.get(reverse("payments:pay", args=[dossier.code]))
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:dossier", args=[dossier.code])
@@ -114,12 +118,17 @@ def test_a_forged_return_is_refused_and_recorded() -> None:
     shop = fee_shop()
     payment = started_payment(shop, awaiting_payment(shop))
     response = Client().get(
-        reverse("payments:return", args=["sandbox"]), gateway_result(payment, secret="FORGED-SECRET-000000000000000000")
+        reverse("payments:return", args=["sandbox"]),
+        gateway_result(payment, secret="FORGED-SECRET-000000000000000000"),
     )
     assert response.status_code == 400
     assert "sai chữ ký" in response.content.decode()
     refused = RefusedCallback.objects.get()
-    assert (refused.source, refused.reason, refused.txn_ref) == ("return", "invalid_signature", payment.txn_ref)
+    assert (refused.source, refused.reason, refused.txn_ref) == (
+        "return",
+        "invalid_signature",
+        payment.txn_ref,
+    )
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
 
@@ -132,7 +141,9 @@ def test_the_officer_sees_the_breakdown_requests_payment_and_confirms_at_the_cou
 
     page = client.get(page_url).content.decode()
     assert "Phí, lệ phí của hồ sơ theo các khoản thu" in page
-    assert "Phí cấp bản sao" in page and "16.000" in page and "66.000" in page
+    assert "Phí cấp bản sao" in page
+    assert "16.000" in page
+    assert "66.000" in page
     assert reverse("backoffice:dossier_action", args=[dossier.code, "request_payment"]) in page
 
     posted = client.post(
@@ -154,7 +165,8 @@ def test_the_officer_sees_the_breakdown_requests_payment_and_confirms_at_the_cou
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
     page = client.get(page_url).content.decode()
-    assert "0004567" in page and "Đã thanh toán" in page
+    assert "0004567" in page
+    assert "Đã thanh toán" in page
     assert "Biên lai thu phí, lệ phí (điện tử)" in page
 
 
@@ -186,7 +198,8 @@ def test_the_sandbox_shows_the_order() -> None:
     assert "THỬ NGHIỆM" in html
     assert params["vnp_TxnRef"] in html
     assert "66.000" in html
-    assert 'value="approve"' in html and 'value="decline"' in html
+    assert 'value="approve"' in html
+    assert 'value="decline"' in html
 
 
 @pytest.mark.parametrize(
@@ -209,12 +222,16 @@ def test_the_sandbox_refuses_an_expired_order_and_another_merchant() -> None:
     params = order_params(shop)
     past = timezone.now() - timedelta(minutes=1)
     expired = protocol.with_signature(
-        {**{k: v for k, v in params.items() if k != "vnp_SecureHash"}, "vnp_ExpireDate": protocol.timestamp(past)},
+        {
+            **{k: v for k, v in params.items() if k != "vnp_SecureHash"},
+            "vnp_ExpireDate": protocol.timestamp(past),
+        },
         sandbox.secret(),
     )
     assert "hết hạn" in Client().get(reverse("sandbox_gateway:pay"), expired).content.decode()
     other = protocol.with_signature(
-        {**{k: v for k, v in params.items() if k != "vnp_SecureHash"}, "vnp_TmnCode": "OTHER123"}, sandbox.secret()
+        {**{k: v for k, v in params.items() if k != "vnp_SecureHash"}, "vnp_TmnCode": "OTHER123"},
+        sandbox.secret(),
     )
     assert "vnp_TmnCode" in Client().get(reverse("sandbox_gateway:pay"), other).content.decode()
 

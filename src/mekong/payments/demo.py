@@ -34,7 +34,7 @@ def request_payment(dossier: Dossier, *, actor: User, note: str, at: datetime) -
 
 def pay_online(dossier: Dossier, *, citizen: User, at: datetime) -> Dossier:
     """The citizen pays through the sandbox at `at` (the gateway answers two minutes later)."""
-    started = actions.start_online_payment(dossier, actor=citizen, gateway=sandbox, now=at)
+    started = actions.open_order(dossier, actor=citizen, gateway=sandbox, now=at)
     order = dict(parse_qsl(urlsplit(started.url).query, keep_blank_values=True))
     answered = at + timedelta(minutes=2)
     actions.handle_notification(sandbox, result_for(order, APPROVE, answered), source="ipn", at=answered)
