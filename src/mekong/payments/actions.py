@@ -378,7 +378,7 @@ def handle_notification(
         return Handled(Verdict.UNKNOWN_ERROR)
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("dossier")
             .filter(gateway=gateway.name, txn_ref=result.txn_ref)
             .first()

@@ -74,7 +74,7 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
         "due": due,
         "gateway": gateway,
         "error": error,
-        "attempts": list(selectors.payments_of(dossier).filter(request_event__isnull=False)[:5]),
+        "attempts": list(Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id")[:5]),
     }
     return render(request, "payments/pay.html", context, status=status)
 
