@@ -28,7 +28,8 @@ def test_demo_payments_are_real_records(tenant: None, settings: Any) -> None:
         payment = Payment.objects.get(txn_ref=event.data["payment"])
         assert payment.status == PaymentStatus.PAID
         assert payment.dossier_id == event.dossier_id
-        assert payment.paid_at is not None and payment.paid_at <= event.created_at <= NOW
+        assert payment.paid_at is not None
+        assert payment.paid_at <= event.created_at <= NOW
         if payment.channel == "online":
             assert payment.gateway == "sandbox"
             assert payment.transaction_no.isdigit()
@@ -39,4 +40,6 @@ def test_demo_payments_are_real_records(tenant: None, settings: Any) -> None:
     waiting = citizen_dossiers.get(status=Status.PAYMENT_REQUESTED)
     assert waiting.events.get(command="request_payment").data["amount"] > 0
     paid = Payment.objects.get(dossier__in=citizen_dossiers, channel="online", status=PaymentStatus.PAID)
-    assert IssuedDocument.objects.filter(dossier=paid.dossier, kind=IssuedDocumentKind.FEE_RECEIPT).count() == 1
+    assert (
+        IssuedDocument.objects.filter(dossier=paid.dossier, kind=IssuedDocumentKind.FEE_RECEIPT).count() == 1
+    )

@@ -2,7 +2,8 @@
 
 The wording follows the national one-stop-shop forms (Decree 61/2018/NĐ-CP, Circular 01/2018/TT-VPCP,
 as carried into Decree 118/2025/NĐ-CP): receipt and appointment (form 01), supplement request (02), refusal
-(03), apology with a new date (04); the e-result is a simple template of the procedure's result. These are
+(03), apology with a new date (04); the e-result is a simple template of the procedure's result; the fee
+receipt (biên lai thu phí, lệ phí điện tử) is issued on every pay event by `payments.receipts`. These are
 legal forms in Vietnamese whatever language the officer's screen is in, so their text is written here in
 Vietnamese and not looked up in the translation catalogue.
 """
