@@ -21,6 +21,7 @@ from dossiers.factories import PDF_BYTES, PNG_BYTES, one_stop_shop, submitted_do
 from dossiers.test_documents_render import pdf_text, read_qr_codes
 from mekong.dossiers import actions
 from mekong.dossiers.apology import draft_apologies
+from mekong.dossiers.calendar import province_calendar
 from mekong.dossiers.models import ApologyLetter, Dossier
 
 from .conftest import api_client, csrf_token, web_client
@@ -149,6 +150,10 @@ def test_a_late_dossier_gets_an_apology_and_a_new_appointment(live: str) -> None
     assert listing.status_code == 200
     assert dossier.code in listing.text
     new_date = letter.new_due_at.astimezone(timezone.get_default_timezone()).date()
+    if letter.new_due_at <= timezone.now():
+        # Drafted for a new appointment that is already over (the suite runs late in the day): the officer
+        # picks the next working day instead, as the form lets them.
+        new_date = province_calendar().next_working_day(timezone.localdate())
     confirmed = officer.post(
         f"/can-bo/phieu-xin-loi/{letter.pk}/gui/",
         data={
