@@ -23,8 +23,9 @@ migrate: install
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(BIN)/mekong load_demo
 
+# The public address follows HOST and PORT: QR codes and the sandbox payment gateway lead back to it.
 run: demo
-	DEBUG=$${DEBUG:-1} $(BIN)/mekong runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} MEKONG_PUBLIC_URL=$${MEKONG_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/mekong runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench

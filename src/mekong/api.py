@@ -18,6 +18,7 @@ from mekong.dossiers.api import router as dossiers_router
 from mekong.faceid.api import router as faceid_router
 from mekong.geo.api import router as geo_router
 from mekong.notify.api import router as notify_router
+from mekong.payments.api import router as payments_router
 
 api = NinjaAPI(
     title="Mekong API",
@@ -75,3 +76,6 @@ api.add_router("/v1/units", geo_router, tags=["geo"])
 api.add_router("/v1/dossiers", dossiers_router, tags=["dossiers"])
 api.add_router("/v1/faceid", faceid_router, tags=["faceid"])
 api.add_router("/v1/notifications", notify_router, tags=["notifications"])
+# Payment paths hang off the dossier (/v1/dossiers/{code}/fees, …/payment-request, …/payments); no path of the
+# dossiers router matches them.
+api.add_router("/v1/dossiers", payments_router, tags=["payments"])

@@ -26,6 +26,13 @@ Variables (all optional on a developer machine):
   MEKONG_NOTIFY_LEASE_SECONDS how long a worker may hold a delivery while sending (default 300)
   MEKONG_NOTIFY_MAX_ATTEMPTS attempts before a delivery is given up (default 8)
   MEKONG_NOTIFY_MAX_AGE_HOURS SMS and email about older events are not sent (default 72)
+  VNPAY_TMN_CODE, VNPAY_HASH_SECRET  the merchant's terminal code and secret from VNPAY (online fees)
+  VNPAY_PAYMENT_URL  VNPAY's payment page; default its sandbox, https://sandbox.vnpayment.vn/paymentv2/vpcpay.html
+  MEKONG_PAYMENT_GATEWAY  gateway for new online payments ("vnpay", "sandbox"); default sandbox when enabled
+  MEKONG_PAYMENT_SANDBOX  "1" enables the local sandbox gateway (default: on with DEBUG only — it approves
+                     payments no bank made, so never in production)
+  MEKONG_SANDBOX_HASH_SECRET  the sandbox's secret; default derived from SECRET_KEY
+  MEKONG_PAYMENT_WINDOW_MINUTES  how long a payment URL stays valid, default 15
 """
 
 from __future__ import annotations
@@ -110,6 +117,7 @@ INSTALLED_APPS = [
     "mekong.catalog",
     "mekong.portal",
     "mekong.dossiers",
+    "mekong.payments",
     "mekong.backoffice",
     "mekong.faceid",
     "mekong.notify",
@@ -319,6 +327,15 @@ MEKONG_NOTIFY_QUEUE = os.environ.get("MEKONG_NOTIFY_QUEUE", "")
 MEKONG_NOTIFY_LEASE_SECONDS = int(os.environ.get("MEKONG_NOTIFY_LEASE_SECONDS", "300"))
 MEKONG_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("MEKONG_NOTIFY_MAX_ATTEMPTS", "8"))
 MEKONG_NOTIFY_MAX_AGE_HOURS = int(os.environ.get("MEKONG_NOTIFY_MAX_AGE_HOURS", "72"))
+
+# Online payment of fees (mekong.payments): VNPAY, and a local sandbox gateway for development and tests.
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
+VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+MEKONG_PAYMENT_GATEWAY = os.environ.get("MEKONG_PAYMENT_GATEWAY", "")
+MEKONG_PAYMENT_SANDBOX = env_bool("MEKONG_PAYMENT_SANDBOX", DEBUG)
+MEKONG_SANDBOX_HASH_SECRET = os.environ.get("MEKONG_SANDBOX_HASH_SECRET", "")
+MEKONG_PAYMENT_WINDOW_MINUTES = int(os.environ.get("MEKONG_PAYMENT_WINDOW_MINUTES", "15"))
 
 # Logging: structlog renders every record, JSON in production, coloured lines in development.
 LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("console" if DEBUG else "json")

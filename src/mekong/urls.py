@@ -21,6 +21,8 @@ urlpatterns = [
     path("verify/", include("mekong.dossiers.urls")),
     path("", include("mekong.faceid.urls")),
     path("thong-bao/", include("mekong.notify.urls")),
+    path("thanh-toan/", include("mekong.payments.urls")),
+    path("sandbox-gateway/", include("mekong.payments.gateways.contrib.sandbox.urls")),
     path("", include("mekong.portal.urls")),
 ]
 

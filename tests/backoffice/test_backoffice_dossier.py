@@ -80,9 +80,13 @@ def flash(client: Client, response: Any) -> str:
         ("new", "receiver", {"receive", "refuse", "request_supplement"}),
         ("new", "specialist", {"request_supplement"}),
         ("new", "leader", set()),
-        ("received", "receiver", {"request_supplement", "assign"}),
-        ("received", "specialist", {"start_processing", "request_supplement", "stop"}),
-        ("processing", "specialist", {"request_supplement", "attach_result", "generate_result", "stop"}),
+        ("received", "receiver", {"request_supplement", "assign", "request_payment"}),
+        ("received", "specialist", {"start_processing", "request_supplement", "request_payment", "stop"}),
+        (
+            "processing",
+            "specialist",
+            {"request_supplement", "request_payment", "attach_result", "generate_result", "stop"},
+        ),
         ("processing", "leader", {"assign", "approve", "send_back", "stop"}),
         ("processed", "receiver", {"return_result"}),
         ("processed", "leader", set()),
@@ -471,6 +475,7 @@ def test_dossier_page_with_every_form_is_accessible(client: Client, shop: OneSto
     html = page(client, official, dossier)
     assert offered(html) == {
         "request_supplement",
+        "request_payment",
         "assign",
         "attach_result",
         "generate_result",
@@ -500,7 +505,8 @@ def test_dossier_page_queries_do_not_grow_with_the_trail(
     client.force_login(shop.leader)
     page(client, shop.leader, dossier)
 
-    with django_assert_max_num_queries(12):
+    # 12, and 2 for the fees panel (the procedure's fee items, the dossier's payments): none per event.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("backoffice:dossier", args=[dossier.code]))
     assert response.status_code == 200
     assert response.content.decode().count("Đính kèm kết quả giải quyết") == 6

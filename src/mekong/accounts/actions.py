@@ -322,6 +322,8 @@ DOSSIER_CONFIGURATION_PERMISSIONS = (
     "view_apologyletter",
     "view_issueddocument",
 )
+# From the payments app: payments, their history and the refused gateway calls, to look at only.
+PAYMENT_CONFIGURATION_PERMISSIONS = ("view_payment", "view_paymentevent", "view_refusedcallback")
 
 
 def configuration_permissions() -> list[Permission]:
@@ -330,6 +332,7 @@ def configuration_permissions() -> list[Permission]:
         Permission.objects.filter(
             Q(content_type__app_label__in=CONFIGURATION_APPS)
             | Q(content_type__app_label="dossiers", codename__in=DOSSIER_CONFIGURATION_PERMISSIONS)
+            | Q(content_type__app_label="payments", codename__in=PAYMENT_CONFIGURATION_PERMISSIONS)
         )
     )
 

@@ -14,7 +14,7 @@ import structlog
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mekong.accounts.actions import create_official, register_citizen
+from mekong.accounts.actions import create_official, register_citizen, sync_staff_permissions
 from mekong.accounts.models import RoleAssignment, User
 from mekong.accounts.roles import Role
 from mekong.catalog.models import Agency, AgencyKind
@@ -159,6 +159,8 @@ def create_demo_accounts(agencies: Iterable[Agency] | None = None) -> list[DemoA
             password = generate_password()
             user = create_official(official.username, official.full_name, password, [(official.role, agency)])
         else:
+            # Permissions added by a newer version (the payments admin, say) reach existing accounts too.
+            sync_staff_permissions(user)
             # Report where the existing account actually holds the role (the tree may have changed).
             held = (
                 RoleAssignment.objects.filter(user=user, role=official.role).select_related("agency").first()

@@ -161,6 +161,24 @@ class StopForm(forms.Form):
     reason = _text(_("Lý do dừng xử lý"), rows=3)
 
 
+class PaymentRequestForm(forms.Form):
+    """The amount is not typed: it is what the procedure's fee items come to (shown in the fees panel)."""
+
+    note = _text(_("Ghi chú gửi công dân (không bắt buộc)"))
+
+    def __init__(self, *args: Any, total: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if total:
+            self.fields["note"].help_text = _("Số tiền phải nộp theo các khoản phí, lệ phí: {total}.").format(
+                total=total
+            )
+
+
+class CounterPaymentForm(forms.Form):
+    reference = forms.CharField(label=_("Số biên lai giấy (nếu có)"), required=False, max_length=50)
+    note = _text(_("Ghi chú (không bắt buộc)"))
+
+
 class ApologyConfirmForm(forms.Form):
     """The officer may reword the drafted reason or pick another date before sending."""
 

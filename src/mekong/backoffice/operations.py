@@ -22,6 +22,7 @@ from mekong.dossiers import actions
 from mekong.dossiers.documents import generate_result
 from mekong.dossiers.models import Dossier
 from mekong.dossiers.states import Actor, Command, Status, allowed_commands
+from mekong.payments import actions as payment_actions
 
 OFFICER_ROLES: tuple[Role, ...] = (Role.RECEIVING_OFFICER, Role.SPECIALIST, Role.LEADER)
 
@@ -129,6 +130,24 @@ OPERATIONS: tuple[Operation, ...] = (
         _("Đã trả lại hồ sơ {code} để xử lý lại."),
         lambda d, u, f: actions.send_back(d, actor=u, note=f.cleaned_data["note"]),
         command=Command.SEND_BACK,
+    ),
+    Operation(
+        "request_payment",
+        _("Yêu cầu nộp phí, lệ phí"),
+        bo_forms.PaymentRequestForm,
+        _("Đã yêu cầu công dân nộp phí, lệ phí cho hồ sơ {code}."),
+        lambda d, u, f: payment_actions.request_payment(d, actor=u, note=f.cleaned_data["note"]),
+        command=Command.REQUEST_PAYMENT,
+    ),
+    Operation(
+        "confirm_payment",
+        _("Xác nhận đã nộp phí, lệ phí tại quầy"),
+        bo_forms.CounterPaymentForm,
+        _("Đã ghi nhận nộp phí, lệ phí cho hồ sơ {code}."),
+        lambda d, u, f: payment_actions.confirm_counter_payment(
+            d, actor=u, reference=f.cleaned_data["reference"], note=f.cleaned_data["note"]
+        ),
+        command=Command.PAY,
     ),
     Operation(
         "return_result",

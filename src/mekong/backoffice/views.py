@@ -52,6 +52,8 @@ from mekong.dossiers.models import (
 )
 from mekong.dossiers.selectors import QueueFilter, QueueSort, deadline_state, due_soon_horizon
 from mekong.dossiers.states import Status
+from mekong.payments.actions import compute_for
+from mekong.portal.templatetags.portal_tags import vnd
 
 PAGE_SIZE = 50
 log = structlog.get_logger(__name__)
@@ -347,6 +349,11 @@ def _form_for(
         kwargs["documents"] = list(dossier.procedure.documents.order_by("position"))
     if operation.slug == "assign":
         kwargs["specialists"] = _specialists(dossier.agency_id)
+    if operation.slug == "request_payment":
+        try:
+            kwargs["total"] = vnd(compute_for(dossier).total)
+        except DomainError:
+            kwargs["total"] = ""  # a form value that is not a count: the action says so when posted
     return operation.form_class(data, files, **kwargs)
 
 

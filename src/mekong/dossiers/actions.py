@@ -657,18 +657,26 @@ def return_result(
 
 
 def request_payment(
-    dossier: Dossier, *, actor: User, amount: int, note: str = "", at: datetime | None = None
+    dossier: Dossier,
+    *,
+    actor: User,
+    amount: int,
+    fees: Sequence[dict[str, Any]] = (),
+    note: str = "",
+    at: datetime | None = None,
 ) -> Dossier:
     """Ask the citizen to pay the fees (6 Yêu cầu thực hiện nghĩa vụ tài chính); the clock stops until they
-    pay. `amount` in VND. (Minimal version for issue 3; the payment gateways of issue 4 build on it.)"""
+    pay. `amount` in VND; `fees` the lines it adds up (`payments.actions.request_payment` computes both from
+    the procedure's fee items), kept on the event so the citizen and the receipt show what was asked."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise DomainError(
             _("Số tiền phải nộp không hợp lệ."),
             errors=[FieldError("amount", _("Nhập số tiền lớn hơn 0."))],
         )
-    locked, _event = _command(
-        dossier, Command.REQUEST_PAYMENT, actor, note=note, data={"amount": amount}, at=at
-    )
+    data: dict[str, Any] = {"amount": amount}
+    if fees:
+        data["fees"] = [dict(line) for line in fees]
+    locked, _event = _command(dossier, Command.REQUEST_PAYMENT, actor, note=note, data=data, at=at)
     return locked
 
 
@@ -681,7 +689,8 @@ def pay(
     at: datetime | None = None,
 ) -> Dossier:
     """The fees are paid: confirmed by the citizen's payment, the officer at the counter, or the system
-    (actor None: the payment gateway). The clock starts again."""
+    (actor None: the payment gateway). The clock starts again. `data` records the payment (its reference,
+    channel, gateway transaction number and amount: `payments.actions` passes them)."""
     with transaction.atomic():
         if actor is None:
             locked = _locked(dossier)

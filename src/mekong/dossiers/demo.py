@@ -57,6 +57,7 @@ from mekong.dossiers.apology import confirm_apology, draft_apologies, draft_apol
 from mekong.dossiers.calendar import province_calendar
 from mekong.dossiers.models import Channel, Dossier, ResultDelivery
 from mekong.dossiers.workdays import VIETNAM_TZ, WorkingCalendar
+from mekong.payments import demo as demo_payments
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -147,6 +148,8 @@ DEMO_CITIZEN_SCENARIOS = (
     Scenario.WAITING_SUPPLEMENT,
     Scenario.NEW,
     Scenario.LATE,
+    Scenario.PAID,  # paid online through the sandbox gateway, with its e-receipt
+    Scenario.WAITING_PAYMENT,  # the "Thanh toán" button on their dossier page
 )
 
 
@@ -789,10 +792,12 @@ class DemoGenerator:
         weights = [PROCEDURE_WEIGHTS.get(p.code.split(".000.")[0], 1) for p, _a in offered]
         with_fees = [(p, a) for p, a in offered if p.total_fixed_fee > 0]
         at_demo_commune = [(p, a) for p, a in offered if demo_commune in a]
+        fees_at_demo_commune = [(p, a) for p, a in at_demo_commune if p.total_fixed_fee > 0]
         items: list[Item] = []
         for index, scenario in enumerate(scenarios):
-            if index in demo_slots and at_demo_commune:
-                procedure, _agencies = self.rng.choice(at_demo_commune)
+            demo_pool = fees_at_demo_commune if scenario in NEEDS_FEE else at_demo_commune
+            if index in demo_slots and demo_pool:
+                procedure, _agencies = self.rng.choice(demo_pool)
                 agency = demo_commune
                 assert demo_citizen is not None
                 assert agency is not None
@@ -1039,19 +1044,18 @@ class Story:
         )
 
     def request_payment(self, moment: datetime) -> None:
-        amount = self.item.procedure.total_fixed_fee or 50_000
-        self.dossier = actions.request_payment(
-            self.dossier,
-            actor=self.receiver,
-            amount=amount,
-            note="Phí, lệ phí theo quy định.",
-            at=self.at(moment),
+        # The amount the procedure's fee items come to for this form (payments.actions.request_payment).
+        self.dossier = demo_payments.request_payment(
+            self.dossier, actor=self.receiver, note="Phí, lệ phí theo quy định.", at=self.at(moment)
         )
 
     def pay(self) -> None:
         moment = self.at(self.clock.days_later(self.last, 0.05, 2, office=not self.online))
-        payer = None if self.online else self.receiver  # online: confirmed by the payment gateway
-        self.dossier = actions.pay(self.dossier, actor=payer, note="Đã nộp phí, lệ phí.", at=moment)
+        if self.item.account is not None:  # online, through the sandbox gateway: a Payment and its IPN
+            self.dossier = demo_payments.pay_online(self.dossier, citizen=self.item.account, at=moment)
+            self.last = max(self.last, moment + timedelta(minutes=2))
+        else:
+            self.dossier = demo_payments.pay_at_counter(self.dossier, officer=self.receiver, at=moment)
 
     def approve_at(self, moment: datetime) -> None:
         item = self.item
@@ -1251,7 +1255,7 @@ def generate_demo_dossiers(
             .prefetch_related("agencies", "documents", "fee_items")
             .order_by("code")
         )
-        with _quiet("mekong.dossiers", "mekong.accounts", "mekong.notify", "celery.app.trace"):
+        with _quiet("mekong.dossiers", "mekong.accounts", "mekong.notify", "mekong.payments", "celery.app.trace"):
             items = generator.plan(wanted, procedures)
             statuses = generator.run(items)
             drafted = len(draft_apologies(now))

@@ -300,6 +300,7 @@ class IssuedDocumentKind(models.TextChoices):
     REFUSAL = "refusal", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
     APOLOGY = "apology", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả")
     RESULT = "result", _("Kết quả giải quyết thủ tục hành chính")
+    FEE_RECEIPT = "fee_receipt", _("Biên lai thu phí, lệ phí (điện tử)")
 
 
 class IssuedDocument(models.Model):

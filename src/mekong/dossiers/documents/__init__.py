@@ -1,4 +1,4 @@
-"""Documents the one-stop shop issues (receipt, supplement request, refusal, apology, e-result) as PDF with
+"""Documents the one-stop shop issues (receipt, supplement request, refusal, apology, e-result, fee receipt) as PDF with
 a verification QR code: `issue_document`, `generate_result`, `verify_url` (from `documents.issue`).
 
 They are loaded on first use, so the pure modules `documents.render` and `documents.text` import without

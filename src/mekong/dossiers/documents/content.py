@@ -2,7 +2,8 @@
 
 The wording follows the national one-stop-shop forms (Decree 61/2018/NĐ-CP, Circular 01/2018/TT-VPCP,
 as carried into Decree 118/2025/NĐ-CP): receipt and appointment (form 01), supplement request (02), refusal
-(03), apology with a new date (04); the e-result is a simple template of the procedure's result. These are
+(03), apology with a new date (04); the e-result is a simple template of the procedure's result; the fee
+receipt (biên lai thu phí, lệ phí điện tử) is issued on every pay event by `payments.receipts`. These are
 legal forms in Vietnamese whatever language the officer's screen is in, so their text is written here in
 Vietnamese and not looked up in the translation catalogue.
 """
@@ -47,7 +48,9 @@ TITLES = {
     IssuedDocumentKind.REFUSAL: "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
     IssuedDocumentKind.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
     IssuedDocumentKind.RESULT: "Kết quả giải quyết thủ tục hành chính",
+    IssuedDocumentKind.FEE_RECEIPT: "Biên lai thu phí, lệ phí",
 }
+FEE_KINDS = {"le_phi": "Lệ phí", "phi": "Phí"}
 
 
 @dataclass(frozen=True)
@@ -290,12 +293,82 @@ def _result(issue: Issue) -> tuple[list[Block], tuple[Signature | None, Signatur
     return body, (None, Signature("Chuyên viên xử lý", issue.officer))
 
 
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def _fee_receipt(issue: Issue) -> tuple[list[Block], tuple[Signature | None, Signature | None]]:
+    """The electronic receipt for fees (biên lai thu phí, lệ phí điện tử), from the pay event (the payment's
+    reference, channel, amount) and `extra` (the fee lines of the request, the amount in words)."""
+    dossier = issue.dossier
+    amount = issue.value("amount")
+    if not isinstance(amount, int) or amount <= 0:
+        raise ValueError("a fee receipt needs the amount paid")
+    body: list[Block] = [
+        Line("Đơn vị thu", dossier.agency.name),
+        Line("Họ tên người nộp", dossier.applicant_name, strong=True),
+    ]
+    if dossier.applicant_personal_id:
+        body.append(Line("Số định danh cá nhân", dossier.applicant_personal_id))
+    if dossier.applicant_address:
+        body.append(Line("Địa chỉ", dossier.applicant_address))
+    body.append(
+        Line(
+            "Nội dung thu",
+            f"Phí, lệ phí giải quyết thủ tục “{dossier.procedure.name}”, hồ sơ mã {dossier.code}",
+        )
+    )
+    rows = []
+    for line in issue.value("fees", []) or []:
+        kind = FEE_KINDS.get(str(line.get("kind", "")), "Phí")
+        quantity, unit = int(line.get("quantity", 1)), int(line.get("unit_amount", 0))
+        rows.append(
+            (
+                f"{kind}: {line.get('name', '')}",
+                f"{quantity} × {_vnd(unit)} = {_vnd(int(line.get('subtotal', 0)))}",
+            )
+        )
+    if rows:
+        body.append(Table2(tuple(rows)))
+    body.append(Line("Tổng số tiền", _vnd(amount), strong=True))
+    if issue.value("amount_in_words"):
+        body.append(Line("Số tiền bằng chữ", str(issue.value("amount_in_words"))))
+    online = issue.value("channel") == "online"
+    method = (
+        f"Trực tuyến qua {issue.value('gateway_label') or 'cổng thanh toán'}"
+        if online
+        else "Nộp tại Bộ phận Một cửa"
+    )
+    body.append(Line("Hình thức thanh toán", method))
+    if issue.value("payment"):
+        body.append(Line("Mã giao dịch", str(issue.value("payment"))))
+    if issue.value("transaction_no"):
+        label = "Mã giao dịch tại cổng thanh toán" if online else "Số biên lai giấy"
+        body.append(Line(label, str(issue.value("transaction_no"))))
+    paid_at = moment(issue.value("paid_at")) or issue.at
+    body.append(Line("Thời điểm thanh toán", date_time(paid_at)))
+    body.append(
+        Text(
+            "Biên lai điện tử có giá trị khi mã SHA-256 của tệp trùng với mã công bố tại địa chỉ xác thực ghi "
+            "dưới đây.",
+            indent=True,
+        )
+    )
+    if online:  # paid through the gateway: nobody signs on either side
+        return body, (None, Signature("Đơn vị thu", dossier.agency.name, hint="(Biên lai điện tử)"))
+    return body, (
+        Signature("Người nộp tiền", dossier.applicant_name),
+        Signature("Người thu tiền", issue.officer),
+    )
+
+
 BUILDERS = {
     IssuedDocumentKind.RECEIPT: _receipt,
     IssuedDocumentKind.SUPPLEMENT_REQUEST: _supplement_request,
     IssuedDocumentKind.REFUSAL: _refusal,
     IssuedDocumentKind.APOLOGY: _apology,
     IssuedDocumentKind.RESULT: _result,
+    IssuedDocumentKind.FEE_RECEIPT: _fee_receipt,
 }
 
 
@@ -304,9 +377,15 @@ def build_content(issue: Issue) -> DocumentContent:
     agency = dossier.agency
     with translation.override("vi"):  # model labels (channel, delivery) in the form's language
         body, signatures = BUILDERS[issue.kind](issue)
-    by_agency = issue.kind in (IssuedDocumentKind.APOLOGY, IssuedDocumentKind.RESULT)
+    by_agency = issue.kind in (
+        IssuedDocumentKind.APOLOGY,
+        IssuedDocumentKind.RESULT,
+        IssuedDocumentKind.FEE_RECEIPT,
+    )
     title = TITLES[issue.kind]
     subtitle = f"Mã hồ sơ: {dossier.code}"
+    if issue.kind == IssuedDocumentKind.FEE_RECEIPT:
+        subtitle = f"(Biên lai điện tử)\nMã hồ sơ: {dossier.code}"
     if issue.kind == IssuedDocumentKind.RESULT and dossier.procedure.result_name:
         subtitle = f"{dossier.procedure.result_name}\nMã hồ sơ: {dossier.code}"
     return DocumentContent(
