@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mekong.accounts.models import User
 from mekong.accounts.roles import Role
@@ -133,7 +134,8 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "request_payment",
-        _("Yêu cầu nộp phí, lệ phí"),
+        # The same Vietnamese names a notification ("Fees to pay"); the button says what the officer does.
+        pgettext_lazy("thao tác của cán bộ", "Yêu cầu nộp phí, lệ phí"),
         bo_forms.PaymentRequestForm,
         _("Đã yêu cầu công dân nộp phí, lệ phí cho hồ sơ {code}."),
         lambda d, u, f: payment_actions.request_payment(d, actor=u, note=f.cleaned_data["note"]),

@@ -1255,7 +1255,9 @@ def generate_demo_dossiers(
             .prefetch_related("agencies", "documents", "fee_items")
             .order_by("code")
         )
-        with _quiet("mekong.dossiers", "mekong.accounts", "mekong.notify", "mekong.payments", "celery.app.trace"):
+        with _quiet(
+            "mekong.dossiers", "mekong.accounts", "mekong.notify", "mekong.payments", "celery.app.trace"
+        ):
             items = generator.plan(wanted, procedures)
             statuses = generator.run(items)
             drafted = len(draft_apologies(now))
