@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from accounts.factories import PASSWORD
+
+
+_open_clients: list[httpx.Client] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    # A kept-alive connection holds a live-server thread and its database session open, and the test
+    # database could then not be dropped at the end of the run.
+    yield
+    while _open_clients:
+        _open_clients.pop().close()
 
 
 @pytest.fixture
@@ -22,6 +35,7 @@ def live(live_server: Any, settings: Any) -> str:
 def api_client(base: str, identifier: str) -> httpx.Client:
     """An API client signed in with a bearer token obtained the way any app would."""
     client = httpx.Client(base_url=f"{base}/api/v1", timeout=30)
+    _open_clients.append(client)
     response = client.post("/auth/token", json={"username": identifier, "password": PASSWORD})
     assert response.status_code == 200, response.text
     client.headers["Authorization"] = f"Bearer {response.json()['token']}"
@@ -31,6 +45,7 @@ def api_client(base: str, identifier: str) -> httpx.Client:
 def web_client(base: str, identifier: str) -> httpx.Client:
     """A browser-like client (cookies, CSRF) signed in through the sign-in form."""
     client = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+    _open_clients.append(client)
     form = client.get("/tai-khoan/dang-nhap/")
     token = csrf_token(form.text)
     response = client.post(
