@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.factories import CitizenFactory
+from dossiers.factories import one_stop_shop, submitted_dossier
 from mekong.accounts.actions import issue_api_token
 from mekong.core.errors import DomainError, NotFound
 from mekong.faceid import actions, index, vault
@@ -276,6 +277,19 @@ def _upload(photos: Photos, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name.rsplit("/", 1)[-1], photos.bytes(name), content_type="image/jpeg")
 
 
+def _lookup_form(
+    photos: Photos, direction: Direction = Direction.LEFT, frontal: SimpleUploadedFile | None = None
+) -> dict[str, Any]:
+    """What the lookup page or an app posts: Obama looking straight, then turned to his left."""
+    return {
+        "challenge": actions.new_challenge(direction=direction).token,
+        "factor_kind": "birth_date",
+        "factor": "04/08/1961",
+        "frontal": frontal or _upload(photos, FRONT),
+        "turned": _upload(photos, TURNED_LEFT),
+    }
+
+
 def test_api_enrol_lookup_withdraw(photos: Photos) -> None:
     obama = CitizenFactory(birth_date=OBAMA_BIRTH)
     _token, secret = issue_api_token(obama)
@@ -298,44 +312,17 @@ def test_api_enrol_lookup_withdraw(photos: Photos) -> None:
 
     challenge = client.get("/api/v1/faceid/challenge").json()
     assert challenge["direction"] in {"left", "right"}
-    token = actions.new_challenge(direction=Direction.LEFT).token
-    found = client.post(
-        "/api/v1/faceid/lookup",
-        {
-            "challenge": token,
-            "factor_kind": "birth_date",
-            "factor": "04/08/1961",
-            "frontal": _upload(photos, FRONT),
-            "turned": _upload(photos, TURNED_LEFT),
-        },
-    )
+    found = client.post("/api/v1/faceid/lookup", _lookup_form(photos))
     assert found.status_code == 200, found.content
     assert found.json() == {"dossiers": []}
 
-    no_face = client.post(
-        "/api/v1/faceid/lookup",
-        {
-            "challenge": actions.new_challenge(direction=Direction.LEFT).token,
-            "factor_kind": "birth_date",
-            "factor": "04/08/1961",
-            "frontal": SimpleUploadedFile("x.jpg", blank_photo(), content_type="image/jpeg"),
-            "turned": _upload(photos, TURNED_LEFT),
-        },
-    )
+    blank = SimpleUploadedFile("x.jpg", blank_photo(), content_type="image/jpeg")
+    no_face = client.post("/api/v1/faceid/lookup", _lookup_form(photos, frontal=blank))
     assert no_face.status_code == 422
     assert no_face.json()["errors"][0]["field"] == "frontal"
 
     assert client.delete("/api/v1/faceid/enrolment", **auth).json() == {"deleted": 1}
-    gone = client.post(
-        "/api/v1/faceid/lookup",
-        {
-            "challenge": actions.new_challenge(direction=Direction.LEFT).token,
-            "factor_kind": "birth_date",
-            "factor": "04/08/1961",
-            "frontal": _upload(photos, FRONT),
-            "turned": _upload(photos, TURNED_LEFT),
-        },
-    )
+    gone = client.post("/api/v1/faceid/lookup", _lookup_form(photos))
     assert gone.status_code == 404
     assert "mã hồ sơ" in gone.json()["message"]
 
@@ -353,7 +340,11 @@ def test_officials_cannot_enrol(photos: Photos) -> None:
 
 
 def test_web_pages(photos: Photos) -> None:
-    obama = CitizenFactory(birth_date=None)
+    shop = one_stop_shop()
+    obama = shop.citizen
+    obama.birth_date = None
+    obama.save()
+    dossier = submitted_dossier(shop)
     client = Client()
     assert client.get("/tai-khoan/khuon-mat/").status_code == 302  # sign in first
     client.force_login(obama)
@@ -377,29 +368,15 @@ def test_web_pages(photos: Photos) -> None:
     lookup_page = anonymous.get("/tra-cuu/khuon-mat/").content.decode()
     assert 'name="challenge"' in lookup_page
     assert "Quay đầu sang" in lookup_page
-    result = anonymous.post(
-        "/tra-cuu/khuon-mat/",
-        {
-            "challenge": actions.new_challenge(direction=Direction.LEFT).token,
-            "factor_kind": "birth_date",
-            "factor": "04/08/1961",
-            "frontal": _upload(photos, FRONT),
-            "turned": _upload(photos, TURNED_LEFT),
-        },
-    )
+    result = anonymous.post("/tra-cuu/khuon-mat/", _lookup_form(photos))
     assert result.status_code == 200
-    assert "0 hồ sơ" in result.content.decode()
+    shown = result.content.decode()
+    assert "1 hồ sơ" in shown
+    assert dossier.code in shown
+    assert shop.procedure.name in shown
+    assert obama.personal_id not in shown  # nothing more personal than the dossier's progress
 
-    wrong = anonymous.post(
-        "/tra-cuu/khuon-mat/",
-        {
-            "challenge": actions.new_challenge(direction=Direction.RIGHT).token,
-            "factor_kind": "birth_date",
-            "factor": "04/08/1961",
-            "frontal": _upload(photos, FRONT),
-            "turned": _upload(photos, TURNED_LEFT),
-        },
-    )
+    wrong = anonymous.post("/tra-cuu/khuon-mat/", _lookup_form(photos, Direction.RIGHT))
     assert wrong.status_code == 422
     assert "hướng khác" in wrong.content.decode()
 
