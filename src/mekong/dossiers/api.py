@@ -99,7 +99,7 @@ IdempotencyKeyHeader = HeaderEx[
 # --- who is asking ----------------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
+def api_user(request: HttpRequest) -> User:
     token = getattr(request, "auth", None)
     if not isinstance(token, ApiToken):  # bearer_token guards these operations; this only narrows the type
         raise DomainError(_("Cần đăng nhập: thiếu hoặc sai mã truy cập."), code="unauthorized", status=401)
@@ -107,28 +107,28 @@ def _user(request: HttpRequest) -> User:
 
 
 def _citizen(request: HttpRequest) -> User:
-    user = _user(request)
+    user = api_user(request)
     if not user.is_citizen:
         raise PermissionDenied(CITIZENS_ONLY)
     return user
 
 
 def _official(request: HttpRequest) -> User:
-    user = _user(request)
+    user = api_user(request)
     if not user.is_official:
         raise PermissionDenied(OFFICIALS_ONLY)
     return user
 
 
-def _dossier(request: HttpRequest, code: str) -> Dossier:
-    dossier = selectors.readable_dossier(_user(request), code)
+def readable_dossier(request: HttpRequest, code: str) -> Dossier:
+    dossier = selectors.readable_dossier(api_user(request), code)
     if dossier is None:
         raise NotFound(DOSSIER_NOT_FOUND, dossier_code=code)
     return dossier
 
 
 def _draft(request: HttpRequest, draft_id: int) -> Dossier:
-    draft = selectors.my_draft(_user(request), draft_id)
+    draft = selectors.my_draft(api_user(request), draft_id)
     if draft is None:
         raise NotFound(DRAFT_NOT_FOUND, id=draft_id)
     return draft
@@ -209,7 +209,7 @@ def _json(status: int, body: dict[str, Any]) -> JsonResponse:
     return JsonResponse(body, status=status)
 
 
-def _idempotent(
+def idempotent(
     request: HttpRequest, key: str | None, body: Any, run: Callable[[], tuple[int, dict[str, Any]]]
 ) -> JsonResponse:
     """Run `run` once per (user, key). Errors (DomainError) roll the key back with the work: nothing was
@@ -217,7 +217,7 @@ def _idempotent(
     if key is None or not key.strip():
         return _json(*run())
     key = key.strip()
-    user = _user(request)
+    user = api_user(request)
     fingerprint = _fingerprint(request, body)
     # Insert first, with no savepoint: a new key (the usual case) costs one statement. A key already
     # stored, or being stored by a racing request, fails the unique (user, key) index as the transaction's
@@ -289,13 +289,13 @@ def create_draft(
         )
         return 201, DraftOut.from_orm(draft).model_dump(mode="json")
 
-    return _idempotent(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get("/drafts", response={200: list[DraftSummaryOut], 401: Error}, summary="Hồ sơ nháp của tôi")
 @paginate(PageNumberPagination, page_size=20, max_page_size=100)
 def list_drafts(request: HttpRequest) -> QuerySet[Dossier]:
-    return selectors.my_drafts(_user(request))
+    return selectors.my_drafts(api_user(request))
 
 
 @router.get("/drafts/{draft_id}", response={200: DraftOut, **ERRORS}, summary="Xem hồ sơ nháp")
@@ -307,7 +307,7 @@ def get_draft(request: HttpRequest, draft_id: int) -> Dossier:
 def update_draft(request: HttpRequest, draft_id: int, payload: DraftPatchIn) -> Dossier:
     draft = actions.update_draft(
         _draft(request, draft_id),
-        actor=_user(request),
+        actor=api_user(request),
         form_data=payload.form_data,
         result_delivery=payload.result_delivery,
     )
@@ -335,7 +335,7 @@ def upload_draft_file(
             message = _("Thành phần hồ sơ không thuộc thủ tục này.")
             raise DomainError(message, errors=[FieldError("requirement", message)])
     stored = actions.attach_file(
-        draft, actor=_user(request), stream=file, name=file.name or "tep", requirement=required
+        draft, actor=api_user(request), stream=file, name=file.name or "tep", requirement=required
     )
     return Status(201, stored)
 
@@ -351,7 +351,7 @@ def delete_draft_file(request: HttpRequest, draft_id: int, file_id: int) -> Stat
     if found is None:
         raise NotFound(FILE_NOT_FOUND)
     found.dossier = draft
-    actions.remove_draft_file(found, actor=_user(request))
+    actions.remove_draft_file(found, actor=api_user(request))
     return Status(204, None)
 
 
@@ -365,13 +365,13 @@ def delete_draft_file(request: HttpRequest, draft_id: int, file_id: int) -> Stat
 def submit_draft(
     request: HttpRequest, draft_id: int, idempotency_key: IdempotencyKeyHeader = None
 ) -> JsonResponse:
-    user = _user(request)
+    user = api_user(request)
 
     def run() -> tuple[int, dict[str, Any]]:
         dossier = actions.submit(_draft(request, draft_id), actor=user)
         return 200, _summary(dossier)
 
-    return _idempotent(request, idempotency_key, {}, run)
+    return idempotent(request, idempotency_key, {}, run)
 
 
 @router.post(
@@ -397,7 +397,7 @@ def submit_new(
         )
         return 201, _summary(dossier)
 
-    return _idempotent(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 class MineFilters(Schema):
@@ -407,7 +407,7 @@ class MineFilters(Schema):
 @router.get("/mine", response={200: list[DossierOut], 401: Error, 422: Error}, summary="Hồ sơ của tôi")
 @paginate(PageNumberPagination, page_size=20, max_page_size=100)
 def list_mine(request: HttpRequest, filters: Query[MineFilters]) -> QuerySet[Dossier]:
-    return selectors.my_dossiers(_user(request), status=filters.status)
+    return selectors.my_dossiers(api_user(request), status=filters.status)
 
 
 # --- officers: queues and bulk actions --------------------------------------------------------------------
@@ -548,7 +548,7 @@ def bulk(request: HttpRequest, payload: BulkIn) -> dict[str, Any]:
     description="Cho chủ hồ sơ và cán bộ được xem hồ sơ của cơ quan; người khác nhận 404.",
 )
 def get_dossier(request: HttpRequest, code: str) -> selectors.DossierView:
-    view = selectors.dossier_view(_user(request), code)
+    view = selectors.dossier_view(api_user(request), code)
     if view is None:
         raise NotFound(DOSSIER_NOT_FOUND, dossier_code=code)
     return view
@@ -562,7 +562,7 @@ def get_dossier(request: HttpRequest, code: str) -> selectors.DossierView:
     openapi_extra=FILE_DOWNLOAD,
 )
 def download_file(request: HttpRequest, code: str, file_id: int) -> FileResponse:
-    found = selectors.downloadable_file(_user(request), code, file_id)
+    found = selectors.downloadable_file(api_user(request), code, file_id)
     if found is None:
         raise NotFound(FILE_NOT_FOUND)
     return FileResponse(
@@ -581,7 +581,7 @@ def download_file(request: HttpRequest, code: str, file_id: int) -> FileResponse
     openapi_extra=FILE_DOWNLOAD,
 )
 def download_document(request: HttpRequest, code: str, document_id: UUID) -> FileResponse:
-    found = selectors.downloadable_document(_user(request), code, document_id)
+    found = selectors.downloadable_document(api_user(request), code, document_id)
     if found is None:
         raise NotFound(FILE_NOT_FOUND)
     stream = found.file.open("rb")
@@ -603,29 +603,29 @@ def supplement(
     files: File[list[UploadedFile] | None] = None,
     note: Form[str] = "",
 ) -> Dossier:
-    dossier = _dossier(request, code)
+    dossier = readable_dossier(request, code)
     uploads = [(None, upload, upload.name or "tep") for upload in files or []]
-    return actions.supplement(dossier, actor=_user(request), files=uploads, note=note)
+    return actions.supplement(dossier, actor=api_user(request), files=uploads, note=note)
 
 
 @router.post("/{code}/withdraw", response={200: DossierOut, **ERRORS}, summary="Rút hồ sơ (công dân)")
 def withdraw(request: HttpRequest, code: str, payload: ReasonIn | None = None) -> Dossier:
     return actions.withdraw(
-        _dossier(request, code), actor=_user(request), reason=payload.reason if payload else ""
+        readable_dossier(request, code), actor=api_user(request), reason=payload.reason if payload else ""
     )
 
 
 @router.post("/{code}/receive", response={200: DossierOut, **ERRORS}, summary="Tiếp nhận hồ sơ")
 def receive(request: HttpRequest, code: str, payload: NoteIn | None = None) -> Dossier:
     return actions.receive(
-        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+        readable_dossier(request, code), actor=api_user(request), note=payload.note if payload else ""
     )
 
 
 @router.post("/{code}/refuse", response={200: DossierOut, **ERRORS}, summary="Từ chối tiếp nhận hồ sơ")
 def refuse(request: HttpRequest, code: str, payload: ReasonIn | None = None) -> Dossier:
     return actions.refuse(
-        _dossier(request, code), actor=_user(request), reason=payload.reason if payload else ""
+        readable_dossier(request, code), actor=api_user(request), reason=payload.reason if payload else ""
     )
 
 
@@ -634,20 +634,20 @@ def refuse(request: HttpRequest, code: str, payload: ReasonIn | None = None) -> 
 )
 def request_supplement(request: HttpRequest, code: str, payload: SupplementRequestIn) -> Dossier:
     return actions.request_supplement(
-        _dossier(request, code), actor=_user(request), missing=payload.missing, note=payload.note
+        readable_dossier(request, code), actor=api_user(request), missing=payload.missing, note=payload.note
     )
 
 
 @router.post("/{code}/assign", response={200: DossierOut, **ERRORS}, summary="Phân công chuyên viên xử lý")
 def assign(request: HttpRequest, code: str, payload: AssignIn) -> Dossier:
-    dossier = _dossier(request, code)
+    dossier = readable_dossier(request, code)
     specialist = _specialist(payload.specialist)
-    return actions.assign(dossier, actor=_user(request), specialist=specialist, note=payload.note)
+    return actions.assign(dossier, actor=api_user(request), specialist=specialist, note=payload.note)
 
 
 @router.post("/{code}/start", response={200: DossierOut, **ERRORS}, summary="Bắt đầu xử lý hồ sơ")
 def start(request: HttpRequest, code: str) -> Dossier:
-    return actions.start_processing(_dossier(request, code), actor=_user(request))
+    return actions.start_processing(readable_dossier(request, code), actor=api_user(request))
 
 
 @router.post(
@@ -658,9 +658,9 @@ def start(request: HttpRequest, code: str) -> Dossier:
 def attach_result(
     request: HttpRequest, code: str, file: File[UploadedFile], note: Form[str] = ""
 ) -> Status[DossierFile]:
-    dossier = _dossier(request, code)
+    dossier = readable_dossier(request, code)
     stored = actions.attach_result(
-        dossier, actor=_user(request), stream=file, name=file.name or "ket-qua", note=note
+        dossier, actor=api_user(request), stream=file, name=file.name or "ket-qua", note=note
     )
     return Status(201, stored)
 
@@ -675,7 +675,7 @@ def generate_result(request: HttpRequest, code: str, payload: NoteIn | None = No
     from mekong.dossiers.documents import generate_result as render_result
 
     document = render_result(
-        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+        readable_dossier(request, code), actor=api_user(request), note=payload.note if payload else ""
     )
     return Status(201, document)
 
@@ -683,7 +683,7 @@ def generate_result(request: HttpRequest, code: str, payload: NoteIn | None = No
 @router.post("/{code}/approve", response={200: DossierOut, **ERRORS}, summary="Phê duyệt kết quả (lãnh đạo)")
 def approve(request: HttpRequest, code: str, payload: NoteIn | None = None) -> Dossier:
     return actions.approve(
-        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+        readable_dossier(request, code), actor=api_user(request), note=payload.note if payload else ""
     )
 
 
@@ -692,7 +692,7 @@ def approve(request: HttpRequest, code: str, payload: NoteIn | None = None) -> D
 )
 def send_back(request: HttpRequest, code: str, payload: RequiredNoteIn | None = None) -> Dossier:
     return actions.send_back(
-        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+        readable_dossier(request, code), actor=api_user(request), note=payload.note if payload else ""
     )
 
 
@@ -701,12 +701,12 @@ def send_back(request: HttpRequest, code: str, payload: RequiredNoteIn | None = 
 )
 def return_result(request: HttpRequest, code: str, payload: NoteIn | None = None) -> Dossier:
     return actions.return_result(
-        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+        readable_dossier(request, code), actor=api_user(request), note=payload.note if payload else ""
     )
 
 
 @router.post("/{code}/stop", response={200: DossierOut, **ERRORS}, summary="Dừng xử lý hồ sơ")
 def stop(request: HttpRequest, code: str, payload: ReasonIn | None = None) -> Dossier:
     return actions.stop(
-        _dossier(request, code), actor=_user(request), reason=payload.reason if payload else ""
+        readable_dossier(request, code), actor=api_user(request), reason=payload.reason if payload else ""
     )

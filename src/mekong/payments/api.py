@@ -24,7 +24,7 @@ from ninja import Router, Status
 from mekong.accounts.auth import bearer_token
 from mekong.accounts.throttle import client_address
 from mekong.core.errors import DomainError, FieldError
-from mekong.dossiers.api import ERRORS, IdempotencyKeyHeader, _dossier, _idempotent, _user
+from mekong.dossiers.api import ERRORS, IdempotencyKeyHeader, api_user, idempotent, readable_dossier
 from mekong.dossiers.models import Dossier
 from mekong.payments import actions, selectors
 from mekong.payments.gateways.registry import UnknownGateway, registry
@@ -59,7 +59,7 @@ def _payments(dossier: Dossier) -> dict[str, Any]:
     "/{code}/fees", response={200: FeesOut, **ERRORS}, summary="Phí, lệ phí của hồ sơ (tính theo tờ khai)"
 )
 def fees(request: HttpRequest, code: str) -> dict[str, Any]:
-    breakdown = actions.compute_for(_dossier(request, code))
+    breakdown = actions.compute_for(readable_dossier(request, code))
     return {"total": breakdown.total, "items": breakdown.as_list()}
 
 
@@ -73,14 +73,14 @@ def request_payment(
     request: HttpRequest, code: str, payload: PaymentRequestIn | None = None
 ) -> dict[str, Any]:
     dossier = actions.request_payment(
-        _dossier(request, code), actor=_user(request), note=payload.note if payload else ""
+        readable_dossier(request, code), actor=api_user(request), note=payload.note if payload else ""
     )
     return _payments(dossier)
 
 
 @router.get("/{code}/payments", response={200: PaymentsOut, **ERRORS}, summary="Thanh toán của hồ sơ")
 def list_payments(request: HttpRequest, code: str) -> dict[str, Any]:
-    return _payments(_dossier(request, code))
+    return _payments(readable_dossier(request, code))
 
 
 @router.post(
@@ -96,8 +96,8 @@ def start_payment(
     payload: PaymentStartIn | None = None,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JsonResponse:
-    user = _user(request)
-    dossier = _dossier(request, code)
+    user = api_user(request)
+    dossier = readable_dossier(request, code)
     gateway = None
     if payload is not None and payload.gateway:
         try:
@@ -130,7 +130,7 @@ def start_payment(
         return 201, out.model_dump(mode="json")
 
     body = payload.model_dump(mode="json") if payload else {}
-    return _idempotent(request, idempotency_key, body, run)
+    return idempotent(request, idempotency_key, body, run)
 
 
 @router.post(
@@ -142,8 +142,8 @@ def counter_payment(
     request: HttpRequest, code: str, payload: CounterPaymentIn | None = None
 ) -> Status[Payment]:
     payment = actions.confirm_counter_payment(
-        _dossier(request, code),
-        actor=_user(request),
+        readable_dossier(request, code),
+        actor=api_user(request),
         reference=payload.reference if payload else "",
         note=payload.note if payload else "",
     )
