@@ -86,7 +86,11 @@ def header_key(text: str) -> str:
 _HEADERS: dict[str, Column] = {
     header_key(name): column for column in COLUMNS for name in (column.header, *column.aliases)
 }
-_NAME_HEADER = header_key(COLUMN_BY_KEY["full_name"].header)
+_NAME_COLUMN = COLUMN_BY_KEY["full_name"]
+
+
+def _is_name_header(cell: Any) -> bool:
+    return isinstance(cell, str) and _HEADERS.get(header_key(cell)) is _NAME_COLUMN
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def _find_header(lines: Iterable[tuple[int, Sequence[Any]]]) -> tuple[int, Seque
     for number, cells in lines:
         if number > HEADER_SEARCH_ROWS:
             return None
-        if any(isinstance(cell, str) and header_key(cell) == _NAME_HEADER for cell in cells):
+        if any(_is_name_header(cell) for cell in cells):
             return number, cells
     return None
 
@@ -185,10 +189,7 @@ def _map_columns(sheet: Sheet, header: Sequence[Any]) -> dict[int, Column]:
 
 def _no_header() -> DomainError:
     return refuse(
-        _(
-            "Không tìm thấy dòng tiêu đề của bảng trong {rows} dòng đầu: cần các cột {required} "
-            "(ví dụ «Họ và tên»)."
-        ),
+        _("Không tìm thấy dòng tiêu đề của bảng trong {rows} dòng đầu: cần các cột {required}."),
         code="members_no_header",
         rows=HEADER_SEARCH_ROWS,
         required=", ".join(f"«{column.header}»" for column in COLUMNS if column.required),
@@ -310,7 +311,9 @@ def read_csv(content: bytes) -> Sheet:
     if "\x00" in text:
         raise _bad_encoding()
     first_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
-    sample = next((line for line in first_lines if _NAME_HEADER in header_key(line)), "")
+    sample = next(
+        (line for line in first_lines if any(_is_name_header(part) for part in re.split(r"[,;\t]", line))), ""
+    )
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
     except csv.Error:

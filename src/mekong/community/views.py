@@ -129,7 +129,8 @@ def capabilities(user: permissions.Actor | None) -> Capabilities:
     return Capabilities(
         teams=tuple(selectors.my_teams(user)),
         reads_teams=readable is None or bool(readable),
-        manages=managed is None or bool(managed),
+        # Officials of a district or a department hold processing roles but govern no commune's teams.
+        manages=managed is None or (bool(managed) and selectors.managed_agencies(user).exists()),
         sees_figures=figures_of is None or bool(figures_of),
     )
 
