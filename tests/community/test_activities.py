@@ -39,7 +39,8 @@ def test_recording_the_same_entry_twice_stores_it_once(towns: Towns) -> None:
     stored, created = actions.record_activity(towns.member_a, towns.team_a, first)
     again, created_again = actions.record_activity(towns.member_a, towns.team_a, first)
 
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again.pk == stored.pk
     assert Activity.objects.count() == 1
     assert stored.member.user == towns.member_a
@@ -135,16 +136,19 @@ def test_the_queue_endpoint_answers_201_then_200_for_the_same_entry(towns: Towns
     first = sync(client, body, token)
     second = sync(client, body, token)
 
-    assert first.status_code == 201 and second.status_code == 200
+    assert first.status_code == 201
+    assert second.status_code == 200
     assert first.json()["id"] == second.json()["id"]
-    assert first.json()["created"] is True and second.json()["created"] is False
+    assert first.json()["created"] is True
+    assert second.json()["created"] is False
     stored = Activity.objects.get()
     assert (stored.kind, stored.household, stored.note) == (
         "cashless_payment",
         "Hộ bà Lê Thị Hoa",
         "Mở ví điện tử",
     )
-    assert stored.recorded_at is not None and stored.recorded_at.isoformat().startswith("2026-06-01T01:30")
+    assert stored.recorded_at is not None
+    assert stored.recorded_at.isoformat().startswith("2026-06-01T01:30")
 
 
 @pytest.mark.django_db
@@ -189,7 +193,8 @@ def test_the_plain_form_records_once_even_when_sent_twice(towns: Towns) -> None:
         reverse("community:activities"), {**data, "client_id": str(uuid.uuid4()), "household": ""}
     )
 
-    assert first.status_code == 302 and second.status_code == 302
+    assert first.status_code == 302
+    assert second.status_code == 302
     assert Activity.objects.count() == 1
     assert refused.status_code == 400
     assert "Ghi tên chủ hộ hoặc hộ gia đình được hỗ trợ." in refused.content.decode()

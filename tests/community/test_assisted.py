@@ -94,7 +94,8 @@ def test_the_code_is_texted_and_only_its_hash_kept(desk: Desk, settings: Any) ->
     code = last_code(settings, "0919123456")
     row = OneTimeCode.objects.get(assisted=assisted)
     assert row.purpose == CodePurpose.ASSISTED_CONSENT
-    assert code not in row.code_hash and code not in row.salt
+    assert code not in row.code_hash
+    assert code not in row.salt
     assert len(row.code_hash) == 64
     assert sent.masked_phone == "0919•••456"
     assert timedelta(minutes=9) < row.expires_at - timezone.now() <= timedelta(minutes=10)
@@ -137,11 +138,13 @@ def test_with_the_code_the_dossier_is_filed_online_as_the_citizens_own(
     assert assisted.citizen == citizen
     assert assisted.account_created
     assert assisted.consent_method == ConsentMethod.OTP
-    assert "Trần Văn Út" in assisted.consent_text and "0919•••456" in assisted.consent_text
+    assert "Trần Văn Út" in assisted.consent_text
+    assert "0919•••456" in assisted.consent_text
     assert OneTimeCode.objects.get(assisted=assisted).used_at is not None
     # The citizen is told it was filed, and how to get into the account made for them.
     filed = sms_texts(settings)[-1]
-    assert dossier.code in filed["text"] and "/tai-khoan/kich-hoat/" in filed["text"]
+    assert dossier.code in filed["text"]
+    assert "/tai-khoan/kich-hoat/" in filed["text"]
     share = figures.assisted_share(figures.Scope(), since=timezone.localdate(), until=timezone.localdate())
     assert (share.online, share.assisted) == (1, 1)
 
@@ -197,7 +200,8 @@ def test_wrong_codes_file_nothing_and_the_code_dies_after_five(desk: Desk, setti
     assert messages[-1] == "Đã nhập sai mã quá số lần cho phép. Vui lòng gửi mã mới."
     assert too_late.value.code == "bad_code"
     dossier = Dossier.objects.get(pk=assisted.dossier_id)
-    assert dossier.status is None and dossier.code is None
+    assert dossier.status is None
+    assert dossier.code is None
     assert not dossier.events.exists()
     assert not User.objects.filter(personal_id="093055001234").exists()
     assert CommunityEvent.objects.filter(kind=EventKind.WRONG_CODE).count() == 5
@@ -242,8 +246,10 @@ def test_sending_is_rate_limited(desk: Desk, settings: Any) -> None:
         actions.send_consent_code(desk.towns.member_a, assisted, now=start + timedelta(minutes=6))
     actions.send_consent_code(desk.towns.member_a, assisted, now=start + timedelta(minutes=61))
 
-    assert too_soon.value.status == 429 and too_soon.value.code == "too_soon"
-    assert too_many.value.status == 429 and too_many.value.code == "too_many_codes"
+    assert too_soon.value.status == 429
+    assert too_soon.value.code == "too_soon"
+    assert too_many.value.status == 429
+    assert too_many.value.code == "too_many_codes"
     assert len(sms_texts(settings)) == 6
 
 
@@ -304,10 +310,12 @@ def test_when_the_citizen_declines_nothing_is_filed_and_the_draft_is_gone(desk: 
     actions.decline_assisted(desk.towns.member_a, assisted)
 
     assisted.refresh_from_db()
-    assert assisted.declined_at is not None and assisted.dossier is None
+    assert assisted.declined_at is not None
+    assert assisted.dossier is None
     assert not Dossier.objects.filter(pk=draft_id).exists()
     assert not DossierFile.objects.filter(dossier_id=draft_id).exists()
-    assert files and not any(DossierFile.file.field.storage.exists(name) for name in files)
+    assert files
+    assert not any(DossierFile.file.field.storage.exists(name) for name in files)
     with pytest.raises(DomainError) as late:
         actions.submit_with_code(desk.towns.member_a, assisted, code)
     assert late.value.code == "declined"

@@ -191,7 +191,8 @@ def test_each_roles_pages(towns: Towns, who: str) -> None:
 
     home = client.get(reverse("community:home"))
     if isinstance(user, AnonymousUser):
-        assert home.status_code == 302 and "/tai-khoan/dang-nhap/" in home["Location"]
+        assert home.status_code == 302
+        assert "/tai-khoan/dang-nhap/" in home["Location"]
         return
     assert home.status_code == (200 if anything else 403)
     for key, team in teams(towns).items():

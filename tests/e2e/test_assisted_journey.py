@@ -96,7 +96,8 @@ def test_a_citizen_consents_by_code_and_the_dossier_is_theirs(live: str, setting
     ):
         consent_path = prepare(live, member, towns, procedure, requirement)
         page = member.get(consent_path)
-        assert "Đinh Thị Xuân" in page.text and "0918•••432" in page.text
+        assert "Đinh Thị Xuân" in page.text
+        assert "0918•••432" in page.text
         assert "Gửi mã xác nhận đến 0918•••432" in page.text
 
         sent = post(member, live, consent_path, {"action": "gui_ma"})
@@ -109,7 +110,8 @@ def test_a_citizen_consents_by_code_and_the_dossier_is_theirs(live: str, setting
         assert dossier.code in done.text
         assert "/tai-khoan/kich-hoat/" in done.text
 
-        assert dossier.status == Status.NEW and dossier.channel == Channel.ONLINE
+        assert dossier.status == Status.NEW
+        assert dossier.channel == Channel.ONLINE
         assisted = AssistedSubmission.objects.get()
         assert (assisted.team, assisted.member.user, assisted.consent_method) == (
             towns.team_a,
@@ -124,7 +126,8 @@ def test_a_citizen_consents_by_code_and_the_dossier_is_theirs(live: str, setting
 
         # The citizen sets a password with a code sent to the same phone, and finds the dossier.
         asked = post(phone, live, "/tai-khoan/kich-hoat/", {"personal_id": PERSONAL_ID, "phone": PHONE})
-        assert asked.status_code == 200 and "Mã kích hoạt" in asked.text
+        assert asked.status_code == 200
+        assert "Mã kích hoạt" in asked.text
         activation = last_code(settings, PHONE)
         activated = phone.post(
             "/tai-khoan/kich-hoat/",
@@ -138,7 +141,8 @@ def test_a_citizen_consents_by_code_and_the_dossier_is_theirs(live: str, setting
             },
             headers={"Referer": f"{live}/tai-khoan/kich-hoat/"},
         )
-        assert activated.status_code == 302 and activated.headers["Location"] == "/ho-so/"
+        assert activated.status_code == 302
+        assert activated.headers["Location"] == "/ho-so/"
         mine = phone.get("/ho-so/")
         assert dossier.code in mine.text
 
@@ -165,16 +169,20 @@ def test_without_the_citizens_consent_nothing_is_filed(live: str, settings: Any)
         late = post(member, live, consent_path, {"action": "nop_bang_ma", "code": code})
         assert late.status_code == 400
         unsigned = post(member, live, consent_path, {"action": "nop_bang_chu_ky", "signature": ""})
-        assert unsigned.status_code == 400 and "Người nộp chưa ký." in unsigned.text
+        assert unsigned.status_code == 400
+        assert "Người nộp chưa ký." in unsigned.text
 
         draft = Dossier.objects.get()
-        assert draft.status is None and draft.code is None and not draft.events.exists()
+        assert draft.status is None
+        assert draft.code is None
+        assert not draft.events.exists()
         assert not User.objects.filter(personal_id=PERSONAL_ID).exists()
 
         declined = post(member, live, consent_path, {"action": "tu_choi"})
         assert declined.status_code == 302
         assert not Dossier.objects.exists()
         assisted = AssistedSubmission.objects.get()
-        assert assisted.declined_at is not None and assisted.submitted_at is None
+        assert assisted.declined_at is not None
+        assert assisted.submitted_at is None
         assert member.get(consent_path).status_code == 302  # nothing left to consent to
     assert [m for m in sms_texts(settings) if "nop thay" in m["text"].lower()] == []

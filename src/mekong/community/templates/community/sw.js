@@ -7,7 +7,12 @@ const ASSETS = {{ assets|safe }};
 const PAGE = {{ page|safe }};
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));
+  // The page too (with the member's cookies): it must open offline even if never reloaded since.
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll([...ASSETS, PAGE]))
+      .then(() => self.skipWaiting())
+  );
 });
 
 self.addEventListener("activate", (event) => {

@@ -64,9 +64,7 @@ class Command(BaseCommand):
                 call_command("load_demo_dossiers", count=options["dossiers"], stdout=self.stdout)
 
             self.stdout.write("• Tổ công nghệ số cộng đồng…", ending="")
-            call_command(
-                "load_demo_community", assisted=36 if options["dossiers"] else 0, stdout=self.stdout
-            )
+            call_command("load_demo_community", assisted=36 if options["dossiers"] else 0, stdout=self.stdout)
         except DomainError as error:
             for item in error.errors:
                 self.stderr.write(f"  - {item}")
