@@ -37,9 +37,12 @@ def test_the_province_admin_keeps_the_registry(towns: Towns, province_admin: Use
     activity = ActivityFactory(member=towns.team_a.members.first())
     shown = client.get(f"/admin/community/activity/{activity.pk}/change/")
 
-    assert teams.status_code == 200 and towns.team_b.name in teams.content.decode()
-    assert team.status_code == 200 and 'name="_save"' in team.content.decode()
-    assert shown.status_code == 200 and 'name="_save"' not in shown.content.decode()
+    assert teams.status_code == 200
+    assert towns.team_b.name in teams.content.decode()
+    assert team.status_code == 200
+    assert 'name="_save"' in team.content.decode()
+    assert shown.status_code == 200
+    assert 'name="_save"' not in shown.content.decode()
     assert client.get("/admin/community/assistedsubmission/").status_code == 200
     assert client.get("/admin/community/communityevent/").status_code == 200
 

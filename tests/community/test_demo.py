@@ -28,7 +28,8 @@ def test_the_demo_covers_the_province_and_loads_once() -> None:
 
     assert Team.objects.count() >= 600
     assert Member.objects.count() >= 4000
-    assert first.teams_created == Team.objects.count() and first.members_created == Member.objects.count()
+    assert first.teams_created == Team.objects.count()
+    assert first.members_created == Member.objects.count()
     assert (
         second.teams_created,
         second.members_created,
@@ -50,7 +51,8 @@ def test_the_demo_covers_the_province_and_loads_once() -> None:
         leaders = [m for m in team.members.all() if m.role == MemberRole.LEADER and m.active_until is None]
         assert len(leaders) == 1
     demo = Member.objects.get(user__username="congdong.xa")
-    assert demo.role == MemberRole.LEADER and demo.full_name == "Lý Thị Oanh"
+    assert demo.role == MemberRole.LEADER
+    assert demo.full_name == "Lý Thị Oanh"
     filed = AssistedSubmission.objects.filter(member=demo, submitted_at__isnull=False)
     assert filed.count() == 3
     assert all(a.dossier is not None and a.dossier.channel == Channel.ONLINE for a in filed)

@@ -88,7 +88,7 @@ def test_dates_as_spreadsheets_hold_them() -> None:
     assert parse_date("1/3/2025") == date(2025, 3, 1)
     assert parse_date("01-03-2025") == date(2025, 3, 1)
     assert parse_date("2025-03-01") == date(2025, 3, 1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="tháng 3"):
         parse_date("tháng 3")
 
 
