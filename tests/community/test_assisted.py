@@ -415,3 +415,14 @@ def test_filing_for_someone_is_recorded_for_citizens_only(desk: Desk) -> None:
         )
 
     assert refused.value.code == "not_a_citizen"
+
+
+@pytest.mark.django_db
+def test_registering_again_points_to_activation(desk: Desk) -> None:
+    actions.submit_with_signature(desk.towns.member_a, prepared(desk), signature())
+
+    errors = account_actions.citizen_registration_errors(
+        CITIZEN.personal_id, "0919999888", "Trần Văn Út", "Dua-hau-Nga-Bay-2025"
+    )
+
+    assert any("/tai-khoan/kich-hoat/" in error.as_dict()["message"] for error in errors)

@@ -124,8 +124,20 @@ def _check_citizen(
         errors.append(FieldError("personal_id", _("Vui lòng nhập số định danh cá nhân.")))
     elif not is_personal_id(personal_id):
         errors.append(FieldError("personal_id", _("Số định danh cá nhân gồm đúng 12 chữ số.")))
-    elif User.objects.filter(personal_id=personal_id).exists():
-        errors.append(FieldError("personal_id", _("Số định danh cá nhân này đã được đăng ký.")))
+    elif (existing := User.objects.filter(personal_id=personal_id).first()) is not None:
+        if password is not None and is_awaiting_activation(existing):
+            # Made when a community team filed a dossier for them: they activate it instead.
+            errors.append(
+                FieldError(
+                    "personal_id",
+                    _(
+                        "Đã có tài khoản mang số định danh này, được tạo khi tổ công nghệ số cộng đồng nộp hồ "
+                        "sơ giúp bạn. Hãy kích hoạt tài khoản tại trang /tai-khoan/kich-hoat/."
+                    ),
+                )
+            )
+        else:
+            errors.append(FieldError("personal_id", _("Số định danh cá nhân này đã được đăng ký.")))
 
     national_phone = normalize_phone(phone)
     if not phone.strip():
