@@ -58,6 +58,16 @@ def my_teams(user: permissions.Actor | None) -> list[Team]:
     return list(Team.objects.filter(pk__in=sorted(ids)).select_related("hamlet", "agency", "agency__unit"))
 
 
+def has_community_pages(user: permissions.Actor | None) -> bool:
+    """Whether the community pages have anything for `user`: a member of a team, or an official who reads
+    teams or their figures."""
+    if permissions.member_team_ids(user):
+        return True
+    readable = permissions.team_agency_ids(user)
+    figures_of = permissions.ioc_agency_ids(user)
+    return readable is None or bool(readable) or figures_of is None or bool(figures_of)
+
+
 # --- scopes -----------------------------------------------------------------------------------------------
 
 

@@ -76,6 +76,7 @@ from mekong.community.models import (
 from mekong.community.otp import mask_phone
 from mekong.community.signature import from_data_url
 from mekong.community.tables import write_members_csv, write_members_workbook
+from mekong.community.templatetags.community_tags import SESSION_KEY
 from mekong.community.transfer import members_for_export, read_members
 from mekong.core.errors import DomainError, FieldError, NotFound, PermissionDenied, in_language
 from mekong.core.text import fold
@@ -122,6 +123,12 @@ class Capabilities:
         return self.is_member or self.reads_teams or self.sees_figures
 
 
+def _remember_link(request: HttpRequest, can: Capabilities) -> None:
+    # The header's link (kept in the session at sign-in) follows what the pages just found.
+    if request.session.get(SESSION_KEY) != can.any:
+        request.session[SESSION_KEY] = can.any
+
+
 def capabilities(user: permissions.Actor | None) -> Capabilities:
     readable = permissions.team_agency_ids(user)
     managed = permissions.team_manager_agency_ids(user)
@@ -144,6 +151,7 @@ def community_page(
     def guarded(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R:
         user = _signed_in(request)
         can = capabilities(user)
+        _remember_link(request, can)
         if not can.any:
             raise DjangoPermissionDenied(_("Trang này dành cho tổ công nghệ số cộng đồng và cán bộ quản lý."))
         request.community = can  # type: ignore[attr-defined]

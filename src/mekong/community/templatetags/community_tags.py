@@ -1,23 +1,29 @@
 """`{% community_link as show %}`: whether the header offers the community pages to the signed-in user
-(a member of a team, or an official who reads teams or their figures)."""
+(a member of a team, or an official who reads teams or their figures).
+
+Worked out at sign-in and kept in the session (`community.hooks`), so that citizens' pages cost no query
+for it; a role given later shows the link from the next sign-in (the pages themselves always check)."""
 
 from __future__ import annotations
 
 from django import template
 
-from mekong.accounts import permissions
+from mekong.community.selectors import has_community_pages
 
 register = template.Library()
+
+SESSION_KEY = "mekong_community_link"
 
 
 @register.simple_tag(takes_context=True)
 def community_link(context: template.Context) -> bool:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if request is None or user is None or not user.is_authenticated:
         return False
-    if permissions.member_team_ids(user):
-        return True
-    readable = permissions.team_agency_ids(user)
-    figures_of = permissions.ioc_agency_ids(user)
-    return readable is None or bool(readable) or figures_of is None or bool(figures_of)
+    session = getattr(request, "session", None)
+    if session is None:
+        return has_community_pages(user)
+    if SESSION_KEY not in session:
+        session[SESSION_KEY] = has_community_pages(user)
+    return bool(session[SESSION_KEY])
