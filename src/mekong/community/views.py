@@ -557,7 +557,9 @@ def assisted_citizen(request: HttpRequest, code: str) -> HttpResponse:
     team = _member_team(request)
     procedure = get_object_or_404(_online_procedures(), code=code)
     agencies = list(procedure.agencies.filter(is_active=True).order_by("name"))
-    initial = {"agency": team.agency_id} if any(a.pk == team.agency_id for a in agencies) else {}
+    # The team's own commune first, the others folded away: a phone screen, and most filings are local.
+    suggested = team.agency_id if any(a.pk == team.agency_id for a in agencies) else None
+    initial = {"agency": suggested} if suggested else {}
     form = CitizenForm(request.POST or None, agencies=agencies, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -589,6 +591,9 @@ def assisted_citizen(request: HttpRequest, code: str) -> HttpResponse:
             "procedure": procedure,
             "form": form,
             "errors": _summary(form, {"agency": "#id_agency_0"}),
+            "suggested": suggested,
+            "others": len(agencies) - (1 if suggested else 0),
+            "other_chosen": form.is_bound and str(form.data.get("agency")) not in ("", str(suggested)),
             "step": 1,
             "steps": ASSISTED_STEPS,
         },
