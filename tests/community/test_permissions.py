@@ -13,10 +13,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 
-from accounts.factories import PASSWORD, CitizenFactory, OfficialFactory, RoleAssignmentFactory
+from accounts.factories import PASSWORD, AgencyFactory, CitizenFactory, OfficialFactory, RoleAssignmentFactory
 from mekong.accounts import permissions as perms
 from mekong.accounts.models import User
 from mekong.accounts.roles import Role
+from mekong.catalog.models import AgencyKind
 from mekong.community import figures, selectors
 from mekong.community.models import Activity, Member
 from mekong.core.errors import PermissionDenied
@@ -28,12 +29,15 @@ Maker = Callable[[Towns], User | AnonymousUser]
 
 def official(role: Role, where: str) -> Maker:
     def make(towns: Towns) -> User:
-        agency = {
-            "a": towns.a.agency,
-            "b": towns.b.agency,
-            "district": towns.district,
-            "province": towns.province,
-        }[where]
+        if where == "department":
+            agency = AgencyFactory(kind=AgencyKind.DEPARTMENT, parent=towns.province, name="Sở Tư pháp")
+        else:
+            agency = {
+                "a": towns.a.agency,
+                "b": towns.b.agency,
+                "district": towns.district,
+                "province": towns.province,
+            }[where]
         user = OfficialFactory()
         RoleAssignmentFactory(user=user, role=role, agency=agency)
         return user
@@ -97,6 +101,7 @@ ROLES: dict[str, tuple[Maker, set[str], set[str], set[str], set[str]]] = {
         set(),
         {"A", "B"},
     ),
+    "specialist of a department": (official(Role.SPECIALIST, "department"), set(), set(), set(), set()),
     "citizen": (lambda t: CitizenFactory(), set(), set(), set(), set()),
     "anonymous": (lambda t: AnonymousUser(), set(), set(), set(), set()),
 }
@@ -155,11 +160,11 @@ def test_figures_follow_the_ioc_rule(towns: Towns, who: str) -> None:
     make, _reads, _manages, _acts, sees = ROLES[who]
     user = make(towns)
 
-    if not sees:
-        with pytest.raises(PermissionDenied):
-            figures.scope_for(user)
+    try:
+        scope = figures.scope_for(user)
+    except PermissionDenied:
+        assert not sees
         return
-    scope = figures.scope_for(user)
     visible = {
         key
         for key, agency in communes(towns).items()

@@ -165,6 +165,7 @@ def import_members(actor: permissions.Actor, data: MembersData) -> ImportReport:
             member.search_key = _member_search_key(member)
             if member.pk is not None:
                 if tuple(getattr(member, name) for name in fields) != before:
+                    member.updated_at = timezone.now()  # bulk_update does not run auto_now
                     changed.append(member)
                 else:
                     unchanged += 1

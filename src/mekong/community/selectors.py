@@ -58,14 +58,31 @@ def my_teams(user: permissions.Actor | None) -> list[Team]:
     return list(Team.objects.filter(pk__in=sorted(ids)).select_related("hamlet", "agency", "agency__unit"))
 
 
+def _covers_communes(ids: frozenset[int] | None) -> bool:
+    """Whether a scope (None: everything) includes a commune People's Committee, the agencies teams have.
+    An official of a department or the service centre reads records, but no team's."""
+    if ids is None:
+        return True
+    return bool(ids) and Agency.objects.filter(pk__in=sorted(ids), kind=AgencyKind.COMMUNE_PC).exists()
+
+
+def reads_teams(user: permissions.Actor | None) -> bool:
+    """Reads teams as the commune or the province (members read their own team: `my_teams`)."""
+    return _covers_communes(permissions.team_agency_ids(user))
+
+
+def manages_teams(user: permissions.Actor | None) -> bool:
+    return _covers_communes(permissions.team_manager_agency_ids(user))
+
+
+def sees_team_figures(user: permissions.Actor | None) -> bool:
+    return _covers_communes(permissions.ioc_agency_ids(user))
+
+
 def has_community_pages(user: permissions.Actor | None) -> bool:
     """Whether the community pages have anything for `user`: a member of a team, or an official who reads
     teams or their figures."""
-    if permissions.member_team_ids(user):
-        return True
-    readable = permissions.team_agency_ids(user)
-    figures_of = permissions.ioc_agency_ids(user)
-    return readable is None or bool(readable) or figures_of is None or bool(figures_of)
+    return bool(permissions.member_team_ids(user)) or reads_teams(user) or sees_team_figures(user)
 
 
 # --- scopes -----------------------------------------------------------------------------------------------

@@ -130,15 +130,12 @@ def _remember_link(request: HttpRequest, can: Capabilities) -> None:
 
 
 def capabilities(user: permissions.Actor | None) -> Capabilities:
-    readable = permissions.team_agency_ids(user)
-    managed = permissions.team_manager_agency_ids(user)
-    figures_of = permissions.ioc_agency_ids(user)
     return Capabilities(
         teams=tuple(selectors.my_teams(user)),
-        reads_teams=readable is None or bool(readable),
+        reads_teams=selectors.reads_teams(user),
         # Officials of a district or a department hold processing roles but govern no commune's teams.
-        manages=managed is None or (bool(managed) and selectors.managed_agencies(user).exists()),
-        sees_figures=figures_of is None or bool(figures_of),
+        manages=selectors.manages_teams(user),
+        sees_figures=selectors.sees_team_figures(user),
     )
 
 
