@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +53,14 @@ def _sms_log_in_tmp(settings: object, tmp_path: Path) -> None:
     # The development SMS provider writes every text a test sends to a per-test file, not var/sms.log.
     settings.MEKONG_SMS_LOG = str(tmp_path / "sms.log")  # type: ignore[attr-defined]
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request through the test client activates the language it asked for (an English cookie, say) in
+    # this thread, and Django leaves it active: the next test would then render in English.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from mekong.accounts.api import router as accounts_router
 from mekong.catalog.api import router as catalog_router
+from mekong.community.api import router as community_router
 from mekong.core.errors import DomainError, FieldError
 from mekong.dossiers.api import router as dossiers_router
 from mekong.faceid.api import router as faceid_router
@@ -76,6 +77,7 @@ api.add_router("/v1/units", geo_router, tags=["geo"])
 api.add_router("/v1/dossiers", dossiers_router, tags=["dossiers"])
 api.add_router("/v1/faceid", faceid_router, tags=["faceid"])
 api.add_router("/v1/notifications", notify_router, tags=["notifications"])
+api.add_router("/v1/community", community_router, tags=["community"])
 # Payment paths hang off the dossier (/v1/dossiers/{code}/fees, …/payment-request, …/payments); no path of the
 # dossiers router matches them.
 api.add_router("/v1/dossiers", payments_router, tags=["payments"])

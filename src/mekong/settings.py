@@ -33,6 +33,10 @@ Variables (all optional on a developer machine):
                      payments no bank made, so never in production)
   MEKONG_SANDBOX_HASH_SECRET  the sandbox's secret; default derived from SECRET_KEY
   MEKONG_PAYMENT_WINDOW_MINUTES  how long a payment URL stays valid, default 15
+  MEKONG_OTP_TTL_SECONDS  how long a code sent by SMS (consent to an assisted submission, account
+                     activation) stays valid, default 600; MEKONG_OTP_MAX_ATTEMPTS wrong tries before it is
+                     void (5); MEKONG_OTP_RESEND_SECONDS wait before another code for the same thing (60);
+                     MEKONG_OTP_PER_PHONE_PER_HOUR codes sent to one phone per hour (5)
 """
 
 from __future__ import annotations
@@ -121,6 +125,7 @@ INSTALLED_APPS = [
     "mekong.backoffice",
     "mekong.faceid",
     "mekong.notify",
+    "mekong.community",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +341,12 @@ MEKONG_PAYMENT_GATEWAY = os.environ.get("MEKONG_PAYMENT_GATEWAY", "")
 MEKONG_PAYMENT_SANDBOX = env_bool("MEKONG_PAYMENT_SANDBOX", DEBUG)
 MEKONG_SANDBOX_HASH_SECRET = os.environ.get("MEKONG_SANDBOX_HASH_SECRET", "")
 MEKONG_PAYMENT_WINDOW_MINUTES = int(os.environ.get("MEKONG_PAYMENT_WINDOW_MINUTES", "15"))
+
+# One-time codes sent by SMS (community: consent to an assisted submission, activating the account made then).
+MEKONG_OTP_TTL_SECONDS = int(os.environ.get("MEKONG_OTP_TTL_SECONDS", "600"))
+MEKONG_OTP_MAX_ATTEMPTS = int(os.environ.get("MEKONG_OTP_MAX_ATTEMPTS", "5"))
+MEKONG_OTP_RESEND_SECONDS = int(os.environ.get("MEKONG_OTP_RESEND_SECONDS", "60"))
+MEKONG_OTP_PER_PHONE_PER_HOUR = int(os.environ.get("MEKONG_OTP_PER_PHONE_PER_HOUR", "5"))
 
 # Logging: structlog renders every record, JSON in production, coloured lines in development.
 LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("console" if DEBUG else "json")

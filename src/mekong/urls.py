@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from mekong.api import api
+from mekong.community.views import activate as activate_account
 from mekong.core.health import healthz
 
 admin.site.site_header = "Mekong — Quản trị hệ thống"
@@ -16,7 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("tai-khoan/kich-hoat/", activate_account, name="account_activation"),
     path("tai-khoan/", include("mekong.accounts.urls")),
+    path("cong-dong/", include("mekong.community.urls")),
     path("can-bo/", include("mekong.backoffice.urls")),
     path("verify/", include("mekong.dossiers.urls")),
     path("", include("mekong.faceid.urls")),

@@ -154,20 +154,26 @@ def test_superuser_administers_like_a_province_admin(tree: Tree) -> None:
 
 
 @pytest.mark.django_db
-def test_community_member_acts_for_their_own_team_only(tree: Tree, official_with: OfficialMaker) -> None:
+def test_the_community_member_role_alone_opens_nothing(tree: Tree, official_with: OfficialMaker) -> None:
+    # A member acts for the team they belong to (tests/community/test_permissions.py); the role by itself
+    # gives no team and none of the agency's records.
     member = official_with(Role.COMMUNITY_MEMBER, tree.commune_a1)
 
-    assert perms.can_act_for_team(member, tree.commune_a1)
-    assert not perms.can_act_for_team(member, tree.commune_a2)
+    assert perms.member_team_ids(member) == frozenset()
     assert not perms.can_read_agency(member, tree.commune_a1)
     assert not perms.can_act(member, tree.commune_a1, Role.RECEIVING_OFFICER)
+    assert not perms.can_manage_teams(member, tree.commune_a1)
 
 
 @pytest.mark.django_db
-def test_team_hook_is_false_for_processing_officials(tree: Tree, official_with: OfficialMaker) -> None:
+def test_processing_officials_manage_their_communes_teams_but_act_for_none(
+    tree: Tree, official_with: OfficialMaker
+) -> None:
     officer = official_with(Role.RECEIVING_OFFICER, tree.commune_a1)
 
-    assert not perms.can_act_for_team(officer, tree.commune_a1)
+    assert perms.member_team_ids(officer) == frozenset()
+    assert perms.can_manage_teams(officer, tree.commune_a1)
+    assert not perms.can_manage_teams(officer, tree.commune_a2)
 
 
 @pytest.mark.django_db
@@ -207,7 +213,8 @@ def test_anonymous_visitors_get_nothing(tree: Tree) -> None:
         assert not perms.can_read_agency(visitor, agency)
         assert not perms.can_view_ioc(visitor, agency)
         assert not perms.can_act(visitor, agency, Role.RECEIVING_OFFICER)
-        assert not perms.can_act_for_team(visitor, agency)
+        assert not perms.can_manage_teams(visitor, agency)
+    assert perms.member_team_ids(visitor) == frozenset()
     assert not perms.can_read_owned(visitor, citizen)
     assert not perms.can_manage_catalog(visitor)
     assert not perms.agencies_readable_by(visitor).exists()

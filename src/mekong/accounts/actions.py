@@ -112,8 +112,10 @@ def citizen_registration_errors(
 
 
 def _check_citizen(
-    personal_id: str, phone: str, full_name: str, password: str
+    personal_id: str, phone: str, full_name: str, password: str | None
 ) -> tuple[User, list[FieldError]]:
+    """The account these values would make and every problem with them (`password` None: an account
+    without a password, whose password is not checked)."""
     personal_id = personal_id.strip()
     full_name = _clean_text(full_name)
     errors: list[FieldError] = []
@@ -122,8 +124,20 @@ def _check_citizen(
         errors.append(FieldError("personal_id", _("Vui lòng nhập số định danh cá nhân.")))
     elif not is_personal_id(personal_id):
         errors.append(FieldError("personal_id", _("Số định danh cá nhân gồm đúng 12 chữ số.")))
-    elif User.objects.filter(personal_id=personal_id).exists():
-        errors.append(FieldError("personal_id", _("Số định danh cá nhân này đã được đăng ký.")))
+    elif (existing := User.objects.filter(personal_id=personal_id).first()) is not None:
+        if password is not None and is_awaiting_activation(existing):
+            # Made when a community team filed a dossier for them: they activate it instead.
+            errors.append(
+                FieldError(
+                    "personal_id",
+                    _(
+                        "Đã có tài khoản mang số định danh này, được tạo khi tổ công nghệ số cộng đồng nộp hồ "
+                        "sơ giúp bạn. Hãy kích hoạt tài khoản tại trang /tai-khoan/kich-hoat/."
+                    ),
+                )
+            )
+        else:
+            errors.append(FieldError("personal_id", _("Số định danh cá nhân này đã được đăng ký.")))
 
     national_phone = normalize_phone(phone)
     if not phone.strip():
@@ -147,7 +161,8 @@ def _check_citizen(
         phone=national_phone or "",
         full_name=full_name,
     )
-    errors += _password_errors(password, user)
+    if password is not None:
+        errors += _password_errors(password, user)
     return user, errors
 
 
@@ -169,6 +184,49 @@ def register_citizen(personal_id: str, phone: str, full_name: str, password: str
             _("Số định danh cá nhân hoặc số điện thoại này đã được đăng ký."), code="conflict", status=409
         ) from error
     log.info("citizen_registered", user_id=user.pk)
+    return user
+
+
+@transaction.atomic
+def register_assisted_citizen(personal_id: str, phone: str, full_name: str) -> User:
+    """An account for a citizen who had none, made when a community team member files a dossier for
+    them (`community.actions`), so that the dossier is theirs and its notifications reach their phone.
+    It has no usable password: nobody signs in to it until the citizen sets one with a code sent to
+    this phone (`activate_citizen`)."""
+    user, errors = _check_citizen(personal_id, phone, full_name, None)
+    if errors:
+        raise DomainError(
+            _("Chưa tạo được tài khoản cho công dân: vui lòng sửa các mục bên dưới."), errors=errors
+        )
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise DomainError(
+            _("Số định danh cá nhân hoặc số điện thoại này đã được đăng ký."), code="conflict", status=409
+        ) from error
+    log.info("citizen_registered", user_id=user.pk, assisted=True)
+    return user
+
+
+def is_awaiting_activation(user: User) -> bool:
+    """A citizen account made for them (`register_assisted_citizen`) whose first password is not set."""
+    return user.is_citizen and user.is_active and not user.has_usable_password()
+
+
+@transaction.atomic
+def activate_citizen(user: User, password: str) -> User:
+    """Set the first password of an account made without one. The caller has checked a code sent to the
+    account's phone (`community.actions.activate_account`)."""
+    if not is_awaiting_activation(user):
+        raise DomainError(_("Tài khoản này đã được kích hoạt."), code="already_active", status=409)
+    errors = _password_errors(password, user, field="password1")
+    if errors:
+        raise DomainError(_("Mật khẩu chưa phù hợp."), errors=errors)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    log.info("citizen_activated", user_id=user.pk)
     return user
 
 
@@ -324,6 +382,18 @@ DOSSIER_CONFIGURATION_PERMISSIONS = (
 )
 # From the payments app: payments, their history and the refused gateway calls, to look at only.
 PAYMENT_CONFIGURATION_PERMISSIONS = ("view_payment", "view_paymentevent", "view_refusedcallback")
+# From the community app: the team registry; support activities and assisted dossiers to look at only.
+COMMUNITY_CONFIGURATION_PERMISSIONS = (
+    "add_team",
+    "change_team",
+    "view_team",
+    "add_member",
+    "change_member",
+    "view_member",
+    "view_activity",
+    "view_assistedsubmission",
+    "view_communityevent",
+)
 
 
 def configuration_permissions() -> list[Permission]:
@@ -333,6 +403,7 @@ def configuration_permissions() -> list[Permission]:
             Q(content_type__app_label__in=CONFIGURATION_APPS)
             | Q(content_type__app_label="dossiers", codename__in=DOSSIER_CONFIGURATION_PERMISSIONS)
             | Q(content_type__app_label="payments", codename__in=PAYMENT_CONFIGURATION_PERMISSIONS)
+            | Q(content_type__app_label="community", codename__in=COMMUNITY_CONFIGURATION_PERMISSIONS)
         )
     )
 

@@ -12,9 +12,14 @@ Rules (issue 2, item 6):
   acting on dossiers still needs the processing role in that agency.
 * An **IOC viewer** sees aggregate figures of their agency and everything below it (at the provincial
   People's Committee: the whole province) but no personal details of dossiers.
-* A **community team member** acts only for their own team. Teams come later; until then the team is
-  identified by the agency it belongs to (`can_act_for_team`). Membership alone does not open the agency's
-  records.
+* **Community digital technology teams** (`community` app) belong to a commune's People's Committee
+  (the team's agency). A **community team member** acts for a team — records its support activities,
+  files dossiers for citizens — when the account is linked to an active member of that team *and* holds
+  the community member role in the team's agency (`can_act_for_team`); they read their own team's
+  records only. Membership does not open the agency's dossiers. The **commune** (its processing
+  officials) reads and manages the registry of its teams, a **leader** also reads the teams of the
+  agencies below, and the **province** (province admin) reads and manages all (`can_read_team`,
+  `can_manage_teams`). Figures about teams follow the IOC rule.
 * A **citizen** sees only their own records (`can_read_owned`). Anonymous visitors see nothing.
 
 Everything here only reads. The user's role assignments and the agency tree are loaded once and kept on
@@ -24,7 +29,7 @@ the user object, which lives for one request; `forget_cached_grants(user)` drops
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -54,6 +59,7 @@ DEFAULT_DENIAL: Promise = _("Bạn không có quyền thực hiện thao tác n�
 
 _GRANTS_ATTR = "_mekong_grants"
 _TREE_ATTR = "_mekong_agency_tree"
+_TEAMS_ATTR = "_mekong_member_teams"
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,7 @@ def forget_cached_grants(user: Actor | None) -> None:
     if isinstance(user, User):
         user.__dict__.pop(_GRANTS_ATTR, None)
         user.__dict__.pop(_TREE_ATTR, None)
+        user.__dict__.pop(_TEAMS_ATTR, None)
 
 
 # --- Scopes as id sets (None means "every agency") ----------------------------------------------------
@@ -199,10 +206,67 @@ def can_act(user: Actor | None, agency: AgencyRef, role: Role) -> bool:
     return (str(_acting_role(role)), _agency_id(agency)) in grants_for(user).roles
 
 
-def can_act_for_team(user: Actor | None, agency: AgencyRef) -> bool:
-    """Hook for community digital teams: may `user` act for the team of `agency`? (Until the team model
-    exists a team is identified by its agency.)"""
-    return can_act(user, agency, Role.COMMUNITY_MEMBER)
+# --- Community digital technology teams -----------------------------------------------------------------
+
+
+class TeamRef(Protocol):
+    """A team (`community.models.Team`) or anything carrying its id and its agency's id."""
+
+    pk: int
+    agency_id: int
+
+
+def member_team_ids(user: Actor | None) -> frozenset[int]:
+    """Teams `user` acts for: active members linked to the account, in active teams of agencies where the
+    account holds the community member role. Loaded once per user object."""
+    account = _as_user(user)
+    if account is None:
+        return frozenset()
+    cached = account.__dict__.get(_TEAMS_ATTR)
+    if isinstance(cached, frozenset):
+        return cached
+    agencies = grants_for(account).agencies_with({Role.COMMUNITY_MEMBER})
+    teams: frozenset[int] = frozenset()
+    if agencies:
+        # Imported here: the community app builds on accounts, not the other way round.
+        from mekong.community.selectors import active_team_ids_of
+
+        teams = active_team_ids_of(account.pk, agencies)
+    account.__dict__[_TEAMS_ATTR] = teams
+    return teams
+
+
+def team_agency_ids(user: Actor | None) -> frozenset[int] | None:
+    """Agencies whose teams (registry, activities, assisted dossiers) `user` reads as the commune or the
+    province; None = all of them. Members' own teams come on top (`member_team_ids`)."""
+    return readable_agency_ids(user)
+
+
+def team_manager_agency_ids(user: Actor | None) -> frozenset[int] | None:
+    """Agencies whose team registry `user` may change (import, edit members); None = all of them."""
+    grants = grants_for(user)
+    if grants.is_province_admin:
+        return None
+    return grants.agencies_with(PROCESSING_ROLES)
+
+
+def can_act_for_team(user: Actor | None, team: TeamRef) -> bool:
+    """May `user` act for `team` — record its support activities, file a dossier for a citizen?"""
+    return team.pk in member_team_ids(user)
+
+
+def can_read_team(user: Actor | None, team: TeamRef) -> bool:
+    """May `user` read `team`'s records: its own members, its commune, its province."""
+    if can_act_for_team(user, team):
+        return True
+    ids = team_agency_ids(user)
+    return ids is None or team.agency_id in ids
+
+
+def can_manage_teams(user: Actor | None, agency: AgencyRef) -> bool:
+    """May `user` change the registry (teams, members) of the teams of `agency`?"""
+    ids = team_manager_agency_ids(user)
+    return ids is None or _agency_id(agency) in ids
 
 
 def can_view_ioc(user: Actor | None, agency: AgencyRef) -> bool:

@@ -222,7 +222,15 @@ def create_draft(
     form_data: dict[str, Any] | None = None,
     result_delivery: str = ResultDelivery.ONLINE,
     channel: int = Channel.ONLINE,
+    assisted: bool = False,
 ) -> Dossier:
+    """A draft of `actor`'s own (a citizen) or, for an official at the counter, of `applicant`. With
+    `assisted`, someone (a community team member) prepares it for `applicant`: it has no owner account
+    until `submit_on_behalf` files it, and only those `hooks.draft_access` admits may work on it."""
+    if assisted and applicant is None:
+        raise DomainError(
+            _("Thiếu họ tên người nộp."), errors=[FieldError("applicant_name", _("Vui lòng nhập họ tên."))]
+        )
     if not procedure.is_active:
         raise DomainError(_("Thủ tục này không còn áp dụng."), code="procedure_inactive")
     if not procedure.agencies.filter(pk=agency.pk).exists():
@@ -249,7 +257,7 @@ def create_draft(
     return Dossier.objects.create(
         procedure=procedure,
         agency=agency,
-        applicant=actor if actor.is_citizen else None,
+        applicant=actor if actor.is_citizen and not assisted else None,
         applicant_name=person.name.strip(),
         applicant_personal_id=person.personal_id,
         applicant_phone=person.phone,
@@ -266,8 +274,10 @@ def _require_draft_owner(dossier: Dossier, actor: User) -> None:
         raise DomainError(_("Hồ sơ đã nộp, không sửa được bản nháp."), code="not_a_draft", status=409)
     if dossier.applicant_id is not None and dossier.applicant_id != actor.pk:
         raise PermissionDenied(_("Đây không phải hồ sơ của bạn."))
-    if dossier.applicant_id is None and not permissions.can_act(
-        actor, dossier.agency_id, Role.RECEIVING_OFFICER
+    if (
+        dossier.applicant_id is None
+        and not permissions.can_act(actor, dossier.agency_id, Role.RECEIVING_OFFICER)
+        and not hooks.may_prepare_draft(dossier, actor)
     ):
         raise PermissionDenied(_("Đây không phải hồ sơ của bạn."))
 
@@ -333,6 +343,19 @@ def remove_draft_file(dossier_file: DossierFile, *, actor: User) -> None:
     _require_draft_owner(dossier_file.dossier, actor)
     dossier_file.file.delete(save=False)
     dossier_file.delete()
+
+
+def discard_draft(dossier: Dossier, *, actor: User) -> None:
+    """Delete a draft and its files (a citizen who would not file it, say). Never a submitted dossier:
+    those have an event trail and stay."""
+    with transaction.atomic():
+        locked = _locked(dossier)
+        _require_draft_owner(locked, actor)
+        for stored in list(locked.files.all()):
+            stored.file.delete(save=False)
+            stored.delete()
+        locked.delete()
+    log.info("dossier_draft_discarded", dossier=dossier.pk, actor=actor.pk)
 
 
 def submission_errors(dossier: Dossier) -> list[FieldError]:
@@ -416,8 +439,51 @@ def create_and_submit(
     return draft
 
 
-def _submit_locked(locked: Dossier, *, actor: User, at: datetime) -> None:
-    """The body of `submit`, on a dossier row this transaction holds. Call inside transaction.atomic."""
+def submit_on_behalf(
+    dossier: Dossier,
+    *,
+    actor: User,
+    applicant: User,
+    assistance: dict[str, Any],
+    at: datetime | None = None,
+) -> Dossier:
+    """A community digital team member files the draft they prepared (`create_draft(assisted=True)`) for
+    `applicant`, a citizen account, who consented. The caller (`community.actions`) has checked the
+    member's team and the consent; `assistance` (team, member, how consent was given) is kept on the
+    submission event. The dossier becomes the citizen's own — "Hồ sơ của tôi", notifications — and
+    counts as filed online."""
+    at = at or timezone.now()
+    if not applicant.is_citizen or not applicant.is_active:
+        raise DomainError(
+            _("Hồ sơ chỉ nộp thay cho tài khoản công dân đang hoạt động."), code="not_a_citizen"
+        )
+    with transaction.atomic():
+        locked = _locked(dossier)
+        if locked.applicant_id is not None:
+            raise PermissionDenied(_("Đây không phải hồ sơ của bạn."))
+        _submit_locked(
+            locked,
+            actor=actor,
+            at=at,
+            role=Actor.COMMUNITY_MEMBER,
+            applicant=applicant,
+            data={"assisted": assistance},
+        )
+    log.info("dossier_submitted", dossier=locked.code, procedure=locked.procedure.code, assisted=True)
+    return locked
+
+
+def _submit_locked(
+    locked: Dossier,
+    *,
+    actor: User,
+    at: datetime,
+    role: Actor | None = None,
+    applicant: User | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """The body of `submit`, on a dossier row this transaction holds. Call inside transaction.atomic.
+    `role`, `applicant` and `data` are for `submit_on_behalf`."""
     _require_draft_owner(locked, actor)
     errors = submission_errors(locked)
     if errors:
@@ -426,7 +492,7 @@ def _submit_locked(locked: Dossier, *, actor: User, at: datetime) -> None:
             errors=errors,
             code="incomplete",
         )
-    role = Actor.CITIZEN if actor.is_citizen else Actor.RECEIVING_OFFICER
+    role = role or (Actor.CITIZEN if actor.is_citizen else Actor.RECEIVING_OFFICER)
     try:
         target = transition(None, Command.SUBMIT, role)
     except IllegalTransition as exc:
@@ -436,6 +502,8 @@ def _submit_locked(locked: Dossier, *, actor: User, at: datetime) -> None:
     def stamp(d: Dossier) -> None:
         d.code = code
         d.submitted_at = at
+        if applicant is not None:
+            d.applicant = applicant
 
     _record(
         locked,
@@ -445,7 +513,7 @@ def _submit_locked(locked: Dossier, *, actor: User, at: datetime) -> None:
         to_status=target,
         at=at,
         update=stamp,
-        data={"code": code, "channel": locked.channel},
+        data={**(data or {}), "code": code, "channel": locked.channel},
     )
 
 

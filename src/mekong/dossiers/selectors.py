@@ -49,6 +49,7 @@ ACTOR_ROLE_LABELS: dict[str, str | Promise] = {
     Actor.RECEIVING_OFFICER: Role.RECEIVING_OFFICER.label,
     Actor.SPECIALIST: Role.SPECIALIST.label,
     Actor.LEADER: Role.LEADER.label,
+    Actor.COMMUNITY_MEMBER: Role.COMMUNITY_MEMBER.label,
     Actor.SYSTEM: _("Hệ thống"),
 }
 

@@ -68,6 +68,8 @@ class Actor(StrEnum):
     RECEIVING_OFFICER = "receiving_officer"
     SPECIALIST = "specialist"
     LEADER = "leader"
+    # A community digital technology team member filing for a citizen who consented (community app).
+    COMMUNITY_MEMBER = "community_member"
     SYSTEM = "system"
 
     @property
@@ -81,6 +83,7 @@ ACTOR_LABELS: Mapping[Actor, str] = MappingProxyType(
         Actor.RECEIVING_OFFICER: "Cán bộ tiếp nhận",
         Actor.SPECIALIST: "Chuyên viên xử lý",
         Actor.LEADER: "Lãnh đạo",
+        Actor.COMMUNITY_MEMBER: "Thành viên tổ công nghệ số cộng đồng",
         Actor.SYSTEM: "Hệ thống",
     }
 )
@@ -147,8 +150,9 @@ def _rule(
 S, A = Status, Actor
 TRANSITIONS: Mapping[Command, Rule] = MappingProxyType(
     {
-        # An officer registers the dossiers brought to the one-stop-shop counter.
-        Command.SUBMIT: _rule({None}, S.NEW, {A.CITIZEN, A.RECEIVING_OFFICER}),
+        # An officer registers the dossiers brought to the one-stop-shop counter; a community team member
+        # files online for a citizen who consented.
+        Command.SUBMIT: _rule({None}, S.NEW, {A.CITIZEN, A.RECEIVING_OFFICER, A.COMMUNITY_MEMBER}),
         Command.RECEIVE: _rule({S.NEW}, S.RECEIVED, {A.RECEIVING_OFFICER}),
         Command.REFUSE: _rule({S.NEW}, S.NOT_RECEIVED, {A.RECEIVING_OFFICER}),
         Command.REQUEST_SUPPLEMENT: _rule(

@@ -62,6 +62,9 @@ class Command(BaseCommand):
             if options["dossiers"]:
                 self.stdout.write("• Hồ sơ mẫu (tạo qua đúng các thao tác của hệ thống):")
                 call_command("load_demo_dossiers", count=options["dossiers"], stdout=self.stdout)
+
+            self.stdout.write("• Tổ công nghệ số cộng đồng…", ending="")
+            call_command("load_demo_community", assisted=36 if options["dossiers"] else 0, stdout=self.stdout)
         except DomainError as error:
             for item in error.errors:
                 self.stderr.write(f"  - {item}")
