@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "mekong.backoffice",
     "mekong.faceid",
     "mekong.notify",
+    "mekong.feedback",
+    "mekong.ioc",
 ]
 
 MIDDLEWARE = [
