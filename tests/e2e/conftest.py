@@ -11,7 +11,6 @@ import pytest
 
 from accounts.factories import PASSWORD
 
-
 _open_clients: list[httpx.Client] = []
 
 

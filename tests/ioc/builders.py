@@ -14,7 +14,9 @@ def received(shop: OneStopShop, at: datetime) -> Dossier:
     return actions.receive(dossier, actor=shop.receiver, at=at)
 
 
-def processed(shop: OneStopShop, dossier: Dossier, at: datetime, *, started: datetime | None = None) -> Dossier:
+def processed(
+    shop: OneStopShop, dossier: Dossier, at: datetime, *, started: datetime | None = None
+) -> Dossier:
     dossier = actions.start_processing(dossier, actor=shop.specialist, at=started or at)
     return actions.approve(dossier, actor=shop.leader, at=at)
 

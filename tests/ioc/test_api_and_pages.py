@@ -136,13 +136,18 @@ def test_ratings_and_feedback(shop: OneStopShop, viewer: Any) -> None:
 
     rated_on = Rating.objects.get(pk=rating_id).created_at
     period = month_of(rated_on.date())
-    figures = selectors.summary(viewer, None, period, now=Rating.objects.get(pk=rating_id).feedback_due_at.date())
+    figures = selectors.summary(
+        viewer, None, period, now=Rating.objects.get(pk=rating_id).feedback_due_at.date()
+    )
     assert figures["counts"]["ratings"] == 2
     assert figures["counts"]["average_rating"] == 3.0
     # 6.1: the feedback falls due 15 working days later; handled at once, so on time.
     due_period = month_of(Rating.objects.get(pk=rating_id).feedback_due_at.date())
     due_figures = selectors.summary(viewer, None, due_period, now=due_period.end)
-    assert (indicator(due_figures, "6.1")["numerator"], indicator(due_figures, "6.1")["denominator"]) == (1, 1)
+    assert (indicator(due_figures, "6.1")["numerator"], indicator(due_figures, "6.1")["denominator"]) == (
+        1,
+        1,
+    )
 
 
 def test_a_rating_needs_a_returned_dossier_of_ones_own(shop: OneStopShop) -> None:
@@ -175,7 +180,11 @@ def test_online_payment_rate_and_payment_panel(viewer: Any, shop: OneStopShop, s
     figures = selectors.summary(viewer, None, month_of(date(2025, 3, 1)))
     assert (indicator(figures, "4.1")["numerator"], indicator(figures, "4.1")["denominator"]) == (1, 3)
     # The panel counts payments on the day they were paid (today): 2 payments, 50,000 đ each way.
-    panel = next(p for p in selectors.summary(viewer, None, month_of(selectors.today()))["panels"] if p["key"] == "payments")
+    panel = next(
+        p
+        for p in selectors.summary(viewer, None, month_of(selectors.today()))["panels"]
+        if p["key"] == "payments"
+    )
     assert [f["value"] for f in panel["figures"]] == [2, 100_000, 50_000, 50_000, 50.0]
 
 

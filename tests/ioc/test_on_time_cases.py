@@ -48,7 +48,10 @@ def march(shop: OneStopShop) -> dict[str, Any]:
     made["d4"] = processed(shop, d4, vn(2025, 3, 4, 15))
     # 5. Refused at reception: handled, no appointment yet, on time.
     made["d5"] = actions.refuse(
-        submitted_dossier(shop, at=vn(2025, 3, 3)), actor=shop.receiver, reason="Sai thủ tục", at=vn(2025, 3, 3, 10)
+        submitted_dossier(shop, at=vn(2025, 3, 3)),
+        actor=shop.receiver,
+        reason="Sai thủ tục",
+        at=vn(2025, 3, 3, 10),
     )
     # 6. Withdrawn by the citizen before the appointment: handled on time.
     made["d6"] = actions.withdraw(

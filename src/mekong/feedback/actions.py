@@ -46,9 +46,7 @@ def rate(
     with transaction.atomic():
         locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
         if locked.status != Status.RESULT_RETURNED:
-            raise DomainError(
-                _("Chỉ đánh giá được hồ sơ đã trả kết quả."), code="not_returned", status=409
-            )
+            raise DomainError(_("Chỉ đánh giá được hồ sơ đã trả kết quả."), code="not_returned", status=409)
         if Rating.objects.filter(dossier=locked).exists():
             raise DomainError(_("Hồ sơ này đã được đánh giá."), code="already_rated", status=409)
         due = None
@@ -86,4 +84,3 @@ def handle_feedback(rating: Rating, *, actor: User, response: str, at: datetime 
         rating_changed.send(sender=Rating, rating=locked)
     log.info("feedback_handled", dossier=locked.dossier.code, rating=locked.pk)
     return locked
-

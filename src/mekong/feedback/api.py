@@ -55,13 +55,19 @@ def _out(rating: Rating) -> dict[str, Any]:
     }
 
 
-@router.post("/dossiers/{code}/rating", response={201: RatingOut, **ERRORS}, summary="Đánh giá hồ sơ đã trả kết quả")
+@router.post(
+    "/dossiers/{code}/rating", response={201: RatingOut, **ERRORS}, summary="Đánh giá hồ sơ đã trả kết quả"
+)
 def rate(request: HttpRequest, code: str, payload: RatingIn) -> tuple[int, dict[str, Any]]:
-    rating = actions.rate(_dossier(request, code), actor=_user(request), score=payload.score, comment=payload.comment)
+    rating = actions.rate(
+        _dossier(request, code), actor=_user(request), score=payload.score, comment=payload.comment
+    )
     return 201, _out(rating)
 
 
-@router.post("/feedback/{rating_id}/handle", response={200: RatingOut, **ERRORS}, summary="Trả lời phản ánh (cán bộ)")
+@router.post(
+    "/feedback/{rating_id}/handle", response={200: RatingOut, **ERRORS}, summary="Trả lời phản ánh (cán bộ)"
+)
 def handle(request: HttpRequest, rating_id: int, payload: HandleIn) -> dict[str, Any]:
     user = _user(request)
     rating = Rating.objects.select_related("dossier").filter(pk=rating_id).first()

@@ -41,7 +41,10 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 actions.rate(
-                    dossier, actor=user, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+                    dossier,
+                    actor=user,
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
                 )
             except DomainError as error:
                 form.add_error(None, str(error.message))

@@ -77,6 +77,7 @@ def fact_sql(*, single: bool) -> str:
     only = "AND d.id = %s" if single else ""
     only_pay = "AND dossier_id = %s" if single else ""
     due_param = _timestamp_param()
+    # Table names and SQL fragments are ours; values are parameters.
     inner = f"""
         SELECT d.id AS dossier_id, d.agency_id, d.procedure_id, d.supplement_count, d.channel,
           d.finished_at AS ended_at,
@@ -118,7 +119,7 @@ def fact_sql(*, single: bool) -> str:
         ) paid ON paid.dossier_id = d.id
         LEFT JOIN {r} r ON r.dossier_id = d.id
         WHERE d.status IS NOT NULL AND d.submitted_at IS NOT NULL {only}
-    """
+    """  # noqa: S608
     due_day = _local_day("x.due")
     late_from = _next_day(due_day)
     return f"""
@@ -148,7 +149,7 @@ def fact_sql(*, single: bool) -> str:
           CASE WHEN x.handled_at IS NOT NULL AND x.feedback_due_at IS NOT NULL AND x.handled_at <= x.feedback_due_at
             THEN 1 ELSE 0 END AS feedback_on_time
         FROM ({inner}) x
-    """
+    """  # noqa: S608
 
 
 def fact_params(known: Known = Known(), dossier_id: int | None = None) -> list[Any]:
@@ -265,7 +266,7 @@ def _contribution_selects() -> str:
     for day_column, values in kinds:
         columns = ", ".join(f"{values.get(c, zero[c])} AS {c}" for c in COUNTER_COLUMNS)
         selects.append(
-            f"SELECT {day_column} AS day, agency_id, procedure_id, {columns} FROM {facts} "
+            f"SELECT {day_column} AS day, agency_id, procedure_id, {columns} FROM {facts} "  # noqa: S608
             f"WHERE {day_column} IS NOT NULL"
         )
     return " UNION ALL ".join(selects)
@@ -299,9 +300,7 @@ def _stored_fact(dossier_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def _difference(
-    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
-) -> dict[Key, dict[str, int]]:
+def _difference(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict[Key, dict[str, int]]:
     total: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for fact, sign in ((old, -1), (new, 1)):
         if fact is None:
@@ -309,7 +308,9 @@ def _difference(
         for key, values in contributions(fact).items():
             for name, value in values.items():
                 total[key][name] += sign * value
-    return {key: {n: v for n, v in values.items() if v} for key, values in total.items() if any(values.values())}
+    return {
+        key: {n: v for n, v in values.items() if v} for key, values in total.items() if any(values.values())
+    }
 
 
 def _upsert_counters(model: Any, conflict: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -331,7 +332,9 @@ def _apply(difference: Mapping[Key, Mapping[str, int]]) -> None:
     by_procedure: list[tuple[Any, ...]] = []
     by_agency: dict[tuple[date, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (day, agency, procedure), values in sorted(difference.items()):
-        by_procedure.append((day.isoformat(), agency, procedure, *(values.get(c, 0) for c in COUNTER_COLUMNS)))
+        by_procedure.append(
+            (day.isoformat(), agency, procedure, *(values.get(c, 0) for c in COUNTER_COLUMNS))
+        )
         for name, value in values.items():
             by_agency[(day, agency)][name] += value
     # Always the same order (procedure rows, then agency rows, each sorted): concurrent events of
@@ -394,7 +397,7 @@ def rebuild() -> RebuildReport:
         for table in (procedure_days, agency_days, facts):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our tables)
         cursor.execute(
-            f"INSERT INTO {facts} ({', '.join(FACT_COLUMNS)}) {fact_sql(single=False)}",  # noqa: S608
+            f"INSERT INTO {facts} ({', '.join(FACT_COLUMNS)}) {fact_sql(single=False)}",
             fact_params(),
         )
         dossiers = cursor.rowcount

@@ -58,7 +58,9 @@ def parse_period(query: PeriodQuery) -> indicators.Period:
             )
         if (query.end - query.start).days > 366 * 3:
             raise DomainError(
-                _("Khoảng ngày dài quá 3 năm."), errors=[FieldError("end", _("Chọn khoảng ngắn hơn."))], status=422
+                _("Khoảng ngày dài quá 3 năm."),
+                errors=[FieldError("end", _("Chọn khoảng ngắn hơn."))],
+                status=422,
             )
     return indicators.resolve_period(kind, query.date or selectors.today(), query.start, query.end)
 

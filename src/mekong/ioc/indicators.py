@@ -86,9 +86,7 @@ def year_of(day: date) -> Period:
     return Period(date(day.year, 1, 1), date(day.year, 12, 31), PeriodKind.YEAR)
 
 
-def resolve_period(
-    kind: str, anchor: date, start: date | None = None, end: date | None = None
-) -> Period:
+def resolve_period(kind: str, anchor: date, start: date | None = None, end: date | None = None) -> Period:
     """The period of `kind` containing `anchor`, or the custom range `start`–`end`."""
     parsed = PeriodKind(kind)
     if parsed == PeriodKind.MONTH:

@@ -81,6 +81,9 @@ class AgencyDay(Counters):
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="ioc_agency_day")]
         indexes = [models.Index(fields=["day"])]
 
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}"
+
 
 class ProcedureDay(Counters):
     agency = models.ForeignKey("catalog.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -93,6 +96,9 @@ class ProcedureDay(Counters):
             models.UniqueConstraint(fields=["agency", "procedure", "day"], name="ioc_procedure_day")
         ]
         indexes = [models.Index(fields=["procedure", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.procedure_id} {self.day}"
 
 
 class DossierFact(models.Model):

@@ -133,7 +133,9 @@ NOT_VISIBLE = _("Không tìm thấy cơ quan này trong phạm vi bạn được
 def view_for(user: Any, directory: Directory, agency_id: int | None) -> View:
     """The viewer's scope: IOC viewers see their agency and below, leaders their own and below."""
     allowed = permissions.ioc_agency_ids(user)
-    visible = frozenset(directory.nodes) if allowed is None else frozenset(allowed) & frozenset(directory.nodes)
+    visible = (
+        frozenset(directory.nodes) if allowed is None else frozenset(allowed) & frozenset(directory.nodes)
+    )
     if not visible:
         raise DomainError(_("Bạn không có quyền xem số liệu điều hành."), code="forbidden", status=403)
     tops = sorted(
@@ -261,14 +263,22 @@ class Catalogue:
         )
         complete, online = set(), set()
         for p in procedures.only("pk", "legal_basis", "result_name", "time_limit_value", "online_level"):
-            parts = (p.legal_basis.strip(), p.result_name.strip(), p.time_limit_value, p.has_documents, p.has_steps)  # type: ignore[attr-defined]
+            parts = (
+                p.legal_basis.strip(),
+                p.result_name.strip(),
+                p.time_limit_value,
+                p.has_documents,
+                p.has_steps,
+            )  # type: ignore[attr-defined]
             if all(parts):
                 complete.add(p.pk)
             if p.online_level:
                 online.add(p.pk)
         active = complete | online | set(procedures.values_list("pk", flat=True))
         offered: dict[int, set[int]] = defaultdict(set)
-        for procedure_id, agency_id in Procedure.agencies.through.objects.values_list("procedure_id", "agency_id"):
+        for procedure_id, agency_id in Procedure.agencies.through.objects.values_list(
+            "procedure_id", "agency_id"
+        ):
             if procedure_id in active:
                 offered[agency_id].add(procedure_id)
         return cls({a: frozenset(p) for a, p in offered.items()}, frozenset(complete), frozenset(online))
@@ -452,7 +462,9 @@ def summary(user: Any, agency_id: int | None, period: Period, *, now: date | Non
                 {
                     "key": panel.key,
                     "title": str(panel.title),
-                    "figures": [{"label": str(f.label), "value": f.value, "unit": str(f.unit)} for f in figures],
+                    "figures": [
+                        {"label": str(f.label), "value": f.value, "unit": str(f.unit)} for f in figures
+                    ],
                 }
             )
     return {
@@ -470,7 +482,9 @@ def summary(user: Any, agency_id: int | None, period: Period, *, now: date | Non
     }
 
 
-def procedures(user: Any, agency_id: int | None, period: Period, *, now: date | None = None) -> dict[str, Any]:
+def procedures(
+    user: Any, agency_id: int | None, period: Period, *, now: date | None = None
+) -> dict[str, Any]:
     """The procedures of the agencies in view (only its own dossiers when the agency has units below it is
     not what a leader asks: this sums the whole subtree), one row per procedure."""
     day = now or today()
@@ -484,9 +498,20 @@ def procedures(user: Any, agency_id: int | None, period: Period, *, now: date | 
     for procedure_id, (counts,) in rows.items():
         if not counts.handled:
             continue
-        items.append({"id": procedure_id, "code": codes.get(procedure_id, ""), "name": names.get(procedure_id, ""), "counts": _counts_json(counts)})
+        items.append(
+            {
+                "id": procedure_id,
+                "code": codes.get(procedure_id, ""),
+                "name": names.get(procedure_id, ""),
+                "counts": _counts_json(counts),
+            }
+        )
     items.sort(key=lambda item: (-item["counts"]["handled"], item["name"]))
-    return {"agency": _node_json(view.agency) if view.agency else None, "period": _period_json(period), "procedures": items}
+    return {
+        "agency": _node_json(view.agency) if view.agency else None,
+        "period": _period_json(period),
+        "procedures": items,
+    }
 
 
 def trend(user: Any, agency_id: int | None, months: int = 12, *, now: date | None = None) -> dict[str, Any]:
@@ -515,7 +540,9 @@ def trend(user: Any, agency_id: int | None, months: int = 12, *, now: date | Non
     return {"agency": _node_json(view.agency) if view.agency else None, "months": series}
 
 
-def late_dossiers(user: Any, agency_id: int | None, *, soon: bool, limit: int = 50, at: datetime | None = None) -> dict[str, Any]:
+def late_dossiers(
+    user: Any, agency_id: int | None, *, soon: bool, limit: int = 50, at: datetime | None = None
+) -> dict[str, Any]:
     """Open dossiers past their appointment (or due within SOON_DAYS) in the agencies in view, most urgent
     first. No personal details: code, procedure, agency, status and appointment."""
     moment = at or timezone.now()
@@ -542,7 +569,8 @@ def late_dossiers(user: Any, agency_id: int | None, *, soon: bool, limit: int = 
                 "status": row["status"],
                 "status_label": str(Status(row["status"]).label),
                 "due_at": row["due_at"],
-                "agency": directory.nodes[row["agency_id"]].short_name or directory.nodes[row["agency_id"]].name,
+                "agency": directory.nodes[row["agency_id"]].short_name
+                or directory.nodes[row["agency_id"]].name,
                 "procedure": row["procedure__name"],
                 "procedure_code": row["procedure__code"],
                 "can_open": permissions.can_read_agency(user, row["agency_id"]),

@@ -107,10 +107,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _rows(figures: dict[str, Any]) -> list[list[Any]]:
     rows: list[list[Any]] = [
-        [_("Mã"), _("Chỉ số"), _("Tử số"), _("Mẫu số"), _("Tỷ lệ (%)"), _("Điểm"), _("Điểm tối đa"), _("Kỳ trước (điểm)")]
+        [
+            _("Mã"),
+            _("Chỉ số"),
+            _("Tử số"),
+            _("Mẫu số"),
+            _("Tỷ lệ (%)"),
+            _("Điểm"),
+            _("Điểm tối đa"),
+            _("Kỳ trước (điểm)"),
+        ]
     ]
     for group in figures["groups"]:
-        rows.append([group["code"], group["name"], "", "", "", group["points"], group["cap"], group["previous_points"]])
+        rows.append(
+            [
+                group["code"],
+                group["name"],
+                "",
+                "",
+                "",
+                group["points"],
+                group["cap"],
+                group["previous_points"],
+            ]
+        )
         for item in group["indicators"]:
             rate = item["rate"]
             rows.append(
@@ -127,7 +147,16 @@ def _rows(figures: dict[str, Any]) -> list[list[Any]]:
             )
     rows.append(["", _("Tổng điểm"), "", "", "", figures["total"], 100, figures["previous_total"]])
     rows.append([])
-    rows.append([_("Đơn vị"), _("Tổng điểm"), _("Hồ sơ trong kỳ"), _("Đúng hạn"), _("Trễ hạn"), _("Tỷ lệ đúng hạn (%)")])
+    rows.append(
+        [
+            _("Đơn vị"),
+            _("Tổng điểm"),
+            _("Hồ sơ trong kỳ"),
+            _("Đúng hạn"),
+            _("Trễ hạn"),
+            _("Tỷ lệ đúng hạn (%)"),
+        ]
+    )
     for child in figures["children"]:
         rate = child["counts"]["on_time_rate"]
         rows.append(
@@ -185,7 +214,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 def public(request: HttpRequest) -> HttpResponse:
     period, period_error = _period(request) if request.GET else (Period(*_year_to_date()), "")
     figures = selectors.public_scores(period)
-    return render(request, "ioc/public.html", {"figures": figures, "period": period, "period_error": period_error})
+    return render(
+        request, "ioc/public.html", {"figures": figures, "period": period, "period_error": period_error}
+    )
 
 
 def _year_to_date() -> tuple[Any, Any, PeriodKind]:
