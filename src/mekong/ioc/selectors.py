@@ -261,20 +261,20 @@ class Catalogue:
             has_documents=Exists(RequiredDocument.objects.filter(procedure=OuterRef("pk"))),
             has_steps=Exists(ProcessingStep.objects.filter(procedure=OuterRef("pk"))),
         )
-        complete, online = set(), set()
+        complete, online, active = set(), set(), set()
         for p in procedures.only("pk", "legal_basis", "result_name", "time_limit_value", "online_level"):
+            active.add(p.pk)
             parts = (
                 p.legal_basis.strip(),
                 p.result_name.strip(),
                 p.time_limit_value,
-                p.has_documents,
-                p.has_steps,
-            )  # type: ignore[attr-defined]
+                p.has_documents,  # type: ignore[attr-defined]
+                p.has_steps,  # type: ignore[attr-defined]
+            )
             if all(parts):
                 complete.add(p.pk)
             if p.online_level:
                 online.add(p.pk)
-        active = complete | online | set(procedures.values_list("pk", flat=True))
         offered: dict[int, set[int]] = defaultdict(set)
         for procedure_id, agency_id in Procedure.agencies.through.objects.values_list(
             "procedure_id", "agency_id"
