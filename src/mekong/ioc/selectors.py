@@ -268,8 +268,8 @@ class Catalogue:
                 p.legal_basis.strip(),
                 p.result_name.strip(),
                 p.time_limit_value,
-                p.has_documents,  # type: ignore[attr-defined]
-                p.has_steps,  # type: ignore[attr-defined]
+                p.has_documents,
+                p.has_steps,
             )
             if all(parts):
                 complete.add(p.pk)
@@ -494,7 +494,7 @@ def procedures(
     rows = counters_by([period], today_=day, agency_ids=scope, group="procedure_id", model=ProcedureDay)
     names = dict(Procedure.objects.filter(pk__in=list(rows)).values_list("pk", "name"))
     codes = dict(Procedure.objects.filter(pk__in=list(rows)).values_list("pk", "code"))
-    items = []
+    items: list[dict[str, Any]] = []
     for procedure_id, (counts,) in rows.items():
         if not counts.handled:
             continue
@@ -567,7 +567,7 @@ def late_dossiers(
             {
                 "code": row["code"],
                 "status": row["status"],
-                "status_label": str(Status(row["status"]).label),
+                "status_label": str(Status(row["status"] or 0).label) if row["status"] else "",
                 "due_at": row["due_at"],
                 "agency": directory.nodes[row["agency_id"]].short_name
                 or directory.nodes[row["agency_id"]].name,

@@ -28,11 +28,13 @@ MAP_SIZE = 560
 def _period(request: HttpRequest) -> tuple[Period, str]:
     """The period in the query string; an unusable one falls back to this month with a message."""
     try:
-        query = PeriodQuery(
-            period=request.GET.get("period", "month"),
-            date=request.GET.get("date") or None,
-            start=request.GET.get("start") or None,
-            end=request.GET.get("end") or None,
+        query = PeriodQuery.model_validate(
+            {
+                "period": request.GET.get("period", "month"),
+                "date": request.GET.get("date") or None,
+                "start": request.GET.get("start") or None,
+                "end": request.GET.get("end") or None,
+            }
         )
         return parse_period(query), ""
     except DomainError as error:
