@@ -150,33 +150,39 @@ def history(rng: random.Random, start: datetime, limit_days: int, e_result: bool
     if fate < 0.045:
         return [*steps, Step("withdraw", 7, t, {})]
     steps.append(Step("receive", 2, t, {}))
+    due = t + timedelta(days=limit_days * 1.4)  # the appointment, moved by each wait below
     status = 2
     requests = 0
     if rng.random() < 0.17:
         requests = 2 if rng.random() < 0.12 else 1
     for _ in range(requests):
-        t += timedelta(hours=rng.uniform(2, 30))
+        t += timedelta(hours=rng.uniform(1, 8))
         steps.append(Step("request_supplement", 5, t, {"missing": ["Giấy tờ còn thiếu"]}))
         if rng.random() < 0.04:
             return [*steps, Step("stop", 8, t + timedelta(days=rng.uniform(10, 30)), {})]
-        t += timedelta(days=rng.uniform(0.5, 6))
+        wait = timedelta(days=rng.uniform(0.5, 6))
+        t += wait
+        due += wait
         steps.append(Step("supplement", status, t, {}))
     if fee:
-        t += timedelta(hours=rng.uniform(1, 24))
+        t += timedelta(hours=rng.uniform(0.5, 6))
         steps.append(Step("request_payment", 6, t, {"amount": fee}))
-        t += timedelta(hours=rng.uniform(0.2, 48))
+        wait = timedelta(hours=rng.uniform(0.2, 48))
+        t += wait
+        due += wait
         channel = "online" if rng.random() < 0.55 else "counter"
         steps.append(Step("pay", status, t, {"channel": channel, "amount": fee}))
-    t += timedelta(hours=rng.uniform(1, 12))
+    t += timedelta(hours=rng.uniform(0.5, 4))
     steps.append(Step("start_processing", 4, t, {}))
     if rng.random() < 0.01:
         return [*steps, Step("stop", 8, t + DAY, {})]
-    # Most finish within the time limit; about one in seven late.
-    t += timedelta(
-        days=limit_days * 1.4 * rng.uniform(0.2, 1.02) + (rng.uniform(1, 8) if rng.random() < 0.1 else 0)
-    )
+    # About one in ten finishes after its appointment.
+    if rng.random() < 0.1 or due <= t:
+        t = max(t, due) + timedelta(days=rng.uniform(0.2, 8))
+    else:
+        t += (due - t) * rng.uniform(0.15, 0.98)
     if e_result and rng.random() < 0.92:
-        steps.append(Step("attach_result", 4, t - timedelta(hours=2), {"name": "ket-qua.pdf"}))
+        steps.append(Step("attach_result", 4, t - timedelta(minutes=30), {"name": "ket-qua.pdf"}))
     steps.append(Step("approve", 9, t, {}))
     steps.append(Step("return_result", 10, t + timedelta(hours=rng.uniform(1, 48)), {}))
     return steps

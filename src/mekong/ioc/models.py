@@ -95,7 +95,7 @@ class ProcedureDay(Counters):
         constraints = [
             models.UniqueConstraint(fields=["agency", "procedure", "day"], name="ioc_procedure_day")
         ]
-        indexes = [models.Index(fields=["procedure", "day"])]
+        indexes = [models.Index(fields=["day"])]
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.procedure_id} {self.day}"

@@ -163,33 +163,6 @@ def view_for(user: Any, directory: Directory, agency_id: int | None) -> View:
 # --- counters --------------------------------------------------------------------------------------------
 
 
-def _sum_expressions(period: Period, measured: date, prefix: str) -> tuple[list[str], list[Any]]:
-    """SELECT expressions (and their parameters) that turn day rows into one period's `Counters`."""
-    start, end, at = period.start.isoformat(), period.end.isoformat(), measured.isoformat()
-    expressions: list[str] = []
-    params: list[Any] = []
-    for name in indicators.Counters.__dataclass_fields__:
-        if name == "carried":
-            expressions.append(f"SUM(CASE WHEN day < %s THEN received - ended ELSE 0 END) AS {prefix}{name}")
-            params.append(start)
-        elif name == "ontrack_at_end":
-            expressions.append(f"SUM(CASE WHEN day <= %s THEN ontrack ELSE 0 END) AS {prefix}{name}")
-            params.append(at)
-        elif name in ("feedback_due", "feedback_on_time"):
-            # Feedback counts once its deadline has come.
-            expressions.append(
-                f"SUM(CASE WHEN day >= %s AND day <= %s THEN {name} ELSE 0 END) AS {prefix}{name}"
-            )
-            params += [start, min(end, at)]
-        else:
-            assert name in COUNTER_COLUMNS, name
-            expressions.append(
-                f"SUM(CASE WHEN day >= %s AND day <= %s THEN {name} ELSE 0 END) AS {prefix}{name}"
-            )
-            params += [start, end]
-    return expressions, params
-
-
 def _ids_filter(agency_ids: Iterable[int] | None, column: str = "agency_id") -> tuple[str, list[int]]:
     if agency_ids is None:
         return "", []
@@ -206,35 +179,81 @@ def counters_by(
     agency_ids: frozenset[int] | None,
     group: str = "agency_id",
     model: Any = AgencyDay,
-    extra_where: str = "",
-    extra_params: list[Any] | None = None,
 ) -> dict[int, list[Counters]]:
-    """Per `group` value (agency or procedure), the counters of each period, in one query."""
-    expressions: list[str] = []
-    params: list[Any] = []
-    for index, period in enumerate(periods):
-        exprs, values = _sum_expressions(period, period.measured_at(today_), f"p{index}_")
-        expressions += exprs
-        params += values
-    last = max(p.end for p in periods).isoformat()
+    """Per `group` value (agency or procedure), the counters of each period, in one query.
+
+    The days are cut at every boundary that matters (each period's first day, the day after its measuring
+    day and after its last day) into numbered slices; the database sums each column per slice, and each
+    period's counters are sums of slices: what happened in it, what was carried into it (`received − ended`
+    before it), what was open and on time when it was measured (`ontrack` up to that day)."""
+    cuts = sorted(
+        {
+            day
+            for period in periods
+            for day in (
+                period.start,
+                period.measured_at(today_) + timedelta(days=1),
+                period.end + timedelta(days=1),
+            )
+        }
+    )
+    slice_of = " ".join(f"WHEN day < %s THEN {index}" for index in range(len(cuts)))
+    columns = ", ".join(f"SUM({c})" for c in COUNTER_COLUMNS)
+    last = max(p.end for p in periods)
     where, ids = _ids_filter(agency_ids)
     table = connection.ops.quote_name(model._meta.db_table)
     sql = (
-        f"SELECT {group}, {', '.join(expressions)} FROM {table} "  # noqa: S608 (our columns)
-        f"WHERE day <= %s{where}{extra_where} GROUP BY {group}"
+        f"SELECT {group}, CASE {slice_of} ELSE {len(cuts)} END AS slice, {columns} "  # noqa: S608 (ours)
+        f"FROM {table} WHERE day <= %s{where} GROUP BY {group}, slice"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, last, *ids, *(extra_params or [])])
+        cursor.execute(sql, [*(c.isoformat() for c in cuts), last.isoformat(), *ids])
         rows = cursor.fetchall()
-    names = list(indicators.Counters.__dataclass_fields__)
-    out: dict[int, list[Counters]] = {}
+    sums: dict[int, dict[int, dict[str, int]]] = defaultdict(dict)
     for row in rows:
-        values = [int(v or 0) for v in row[1:]]
-        out[int(row[0])] = [
-            Counters(**dict(zip(names, values[i * len(names) : (i + 1) * len(names)], strict=True)))
-            for i in range(len(periods))
-        ]
+        sums[int(row[0])][int(row[1])] = dict(
+            zip(COUNTER_COLUMNS, (int(v or 0) for v in row[2:]), strict=True)
+        )
+    # Slice i holds the days before cuts[i] and on or after cuts[i - 1].
+    bounds = [
+        (
+            period,
+            cuts.index(period.start),
+            cuts.index(period.end + timedelta(days=1)),
+            cuts.index(period.measured_at(today_) + timedelta(days=1)),
+        )
+        for period in periods
+    ]
+    out: dict[int, list[Counters]] = {}
+    for key, slices in sums.items():
+        results = []
+        for _period, first, after_end, after_measured in bounds:
+            inside = _add(slices, COUNTER_COLUMNS, first + 1, after_end + 1)
+            before = _add(slices, ("received", "ended"), 0, first + 1)
+            ontrack = _add(slices, ("ontrack",), 0, after_measured + 1)["ontrack"]
+            feedback = _add(
+                slices, ("feedback_due", "feedback_on_time"), first + 1, min(after_end, after_measured) + 1
+            )
+            values = {name: inside[name] for name in COUNTER_COLUMNS if name != "ontrack"}
+            values.update(feedback)
+            results.append(
+                Counters(**values, carried=before["received"] - before["ended"], ontrack_at_end=ontrack)
+            )
+        out[key] = results
     return out
+
+
+def _add(
+    slices: Mapping[int, Mapping[str, int]], names: tuple[str, ...], low: int, high: int
+) -> dict[str, int]:
+    """The sums of `names` over slices low … high − 1."""
+    result = dict.fromkeys(names, 0)
+    for index in range(low, high):
+        found = slices.get(index)
+        if found:
+            for name in names:
+                result[name] += found[name]
+    return result
 
 
 def total(by_agency: Mapping[int, list[Counters]], agency_ids: Iterable[int], index: int) -> Counters:
