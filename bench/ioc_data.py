@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from mekong.accounts.models import User, UserKind
 from mekong.catalog.models import Agency, FeeItem, Procedure
-from mekong.dossiers.models import Dossier, DossierEvent, DossierFile
+from mekong.dossiers.models import DailySequence, Dossier, DossierEvent, DossierFile
 from mekong.dossiers.workdays import VIETNAM_TZ
 from mekong.feedback.models import Rating
 from mekong.payments.models import Payment
@@ -243,6 +243,14 @@ def generate(
             if progress:
                 progress(index + 1 - done)
             done = index + 1
+    # The agencies' daily numbers go on from the generated ones (new submissions get the next code).
+    DailySequence.objects.bulk_create(
+        [
+            DailySequence(agency_id=agency_id, day=datetime.strptime(day, "%y%m%d").date(), last_value=value)
+            for (agency_id, day), value in daily.items()
+        ],
+        batch_size=5000,
+    )
     for model in tables:
         _reset_sequence(model)
     with connection.cursor() as cursor:

@@ -143,7 +143,8 @@ class Counters:
     feedback_on_time: int = 0
 
     def __add__(self, other: Counters) -> Counters:
-        return Counters(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        theirs = other.__dict__
+        return Counters(**{name: value + theirs[name] for name, value in self.__dict__.items()})
 
     @property
     def handled(self) -> int:

@@ -95,7 +95,14 @@ class ProcedureDay(Counters):
         constraints = [
             models.UniqueConstraint(fields=["agency", "procedure", "day"], name="ioc_procedure_day")
         ]
-        indexes = [models.Index(fields=["day"])]
+        # Indicator 3.2 asks which procedures had an online dossier in a period: an index-only range scan.
+        indexes = [
+            models.Index(
+                fields=["day", "agency", "procedure"],
+                condition=models.Q(online__gt=0),
+                name="ioc_procedure_day_online",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.procedure_id} {self.day}"

@@ -567,9 +567,11 @@ def late_dossiers(
     moment = at or timezone.now()
     directory = Directory.load()
     view = view_for(user, directory, agency_id)
-    dossiers = Dossier.objects.filter(status__in=WORKING_STATUSES, due_at__isnull=False)
-    if not view.everything:
-        dossiers = dossiers.filter(agency_id__in=sorted(view.agency_ids))
+    # Always by agency, even for the whole province: the (agency, status, due_at) index then finds the open
+    # dossiers; the due_at index alone would walk past every finished one.
+    dossiers = Dossier.objects.filter(
+        agency_id__in=sorted(view.agency_ids), status__in=WORKING_STATUSES, due_at__isnull=False
+    )
     if soon:
         dossiers = dossiers.filter(due_at__gte=moment, due_at__lt=moment + timedelta(days=SOON_DAYS))
     else:
