@@ -208,3 +208,21 @@ def test_dashboard_page_exports_and_public_page(client: Client, shop: OneStopSho
     assert anonymous.status_code == 200
     assert "Chỉ số phục vụ người dân, doanh nghiệp của tỉnh" in anonymous.content.decode()
     assert Client().get("/dieu-hanh/").status_code == 302
+
+
+def test_citizen_rates_through_the_portal_form(client: Client, shop: OneStopShop) -> None:
+    done = returned(shop, processed(shop, received(shop, vn(2025, 3, 3)), vn(2025, 3, 4)), vn(2025, 3, 5))
+    assert client.login(username=shop.citizen.username, password=PASSWORD)
+    detail = client.get(f"/ho-so/{done.code}/")
+    assert f"/ho-so/{done.code}/danh-gia/" in detail.content.decode()
+    empty = client.post(f"/ho-so/{done.code}/danh-gia/", {})
+    assert empty.status_code == 400
+    sent = client.post(f"/ho-so/{done.code}/danh-gia/", {"score": "4", "comment": "Nhanh, đúng hẹn"})
+    assert sent.status_code == 302
+    from mekong.feedback.models import Rating
+
+    rating = Rating.objects.get(dossier=done)
+    assert (rating.score, rating.comment) == (4, "Nhanh, đúng hẹn")
+    assert rating.feedback_due_at is not None
+    again = client.get(f"/ho-so/{done.code}/danh-gia/")
+    assert "4 sao" in again.content.decode()

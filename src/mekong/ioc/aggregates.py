@@ -291,12 +291,18 @@ def _read_fact(dossier_id: int, known: Known) -> dict[str, Any] | None:
     with connection.cursor() as cursor:
         if _postgres():
             # Planning the eight joins costs PostgreSQL ~3 ms, running them for one dossier ~0.2 ms: keep the
-            # written join order for this statement (each derived table is already cut to this dossier).
-            cursor.execute("SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1")
-        cursor.execute(fact_sql(single=True), fact_params(known, dossier_id))
+            # written join order for this statement (each derived table is already cut to this dossier),
+            # in the same round trip (Django's cursors bind on the client, so several statements may go).
+            cursor.execute(
+                "SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1; "
+                f"{fact_sql(single=True)}; RESET join_collapse_limit; RESET from_collapse_limit",
+                fact_params(known, dossier_id),
+            )
+            while cursor.description is None and cursor.nextset():
+                pass
+        else:
+            cursor.execute(fact_sql(single=True), fact_params(known, dossier_id))
         row = cursor.fetchone()
-        if _postgres():
-            cursor.execute("RESET join_collapse_limit; RESET from_collapse_limit")
     if row is None:
         return None
     fact = dict(zip(FACT_COLUMNS, row, strict=True))
