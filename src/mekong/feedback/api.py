@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from mekong.accounts import permissions
@@ -58,11 +58,11 @@ def _out(rating: Rating) -> dict[str, Any]:
 @router.post(
     "/dossiers/{code}/rating", response={201: RatingOut, **ERRORS}, summary="Đánh giá hồ sơ đã trả kết quả"
 )
-def rate(request: HttpRequest, code: str, payload: RatingIn) -> tuple[int, dict[str, Any]]:
+def rate(request: HttpRequest, code: str, payload: RatingIn) -> Status:
     rating = actions.rate(
         _dossier(request, code), actor=_user(request), score=payload.score, comment=payload.comment
     )
-    return 201, _out(rating)
+    return Status(201, _out(rating))
 
 
 @router.post(
