@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -189,12 +190,19 @@ def test_online_payment_rate_and_payment_panel(viewer: Any, shop: OneStopShop, s
 
 
 def test_dashboard_page_exports_and_public_page(client: Client, shop: OneStopShop, viewer: Any) -> None:
+    from geo.factories import CommuneFactory
+
+    shop.agency.unit = CommuneFactory(latitude=9.7845, longitude=105.4701)
+    shop.agency.save()
     processed(shop, received(shop, vn(2025, 3, 3)), vn(2025, 3, 4))
     assert client.login(username=viewer.username, password=PASSWORD)
     page = client.get("/dieu-hanh/", {"period": "month", "date": "2025-03-01"})
     assert page.status_code == 200
     api = client.get("/api/v1/ioc/summary", {"period": "month", "date": "2025-03-01"}).json()
-    assert f'data-ioc="total">{api["total"]:.2f}'.replace(".", ",") in page.content.decode()
+    html = page.content.decode()
+    assert f'data-ioc="total">{api["total"]:.2f}'.replace(".", ",") in html
+    # The commune on the map, at coordinates SVG can read (no Vietnamese decimal comma).
+    assert re.search(r'<circle cx="[0-9.]+" cy="[0-9.]+" r="[0-9.]+" class="tone-good">', html)
 
     exported = client.get("/dieu-hanh/xuat.csv", {"period": "month", "date": "2025-03-01"})
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))

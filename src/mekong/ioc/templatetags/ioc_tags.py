@@ -33,3 +33,13 @@ def signed(value: Any) -> str:
         return "—"
     number = float(value)
     return ("+" if number > 0 else "") + _vi(number, 2)
+
+
+@register.filter
+def number(value: Any) -> str:
+    """195000 → "195.000"; 74.4 → "74,4"; anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return _vi(value, 1)

@@ -19,9 +19,9 @@
       .then(function (data) {
         if (!data) return;
         set("total", fmt(data.total));
-        set("received", String(data.counts.received));
-        set("on_time", String(data.counts.on_time));
-        set("late", String(data.counts.late));
+        set("received", data.counts.received.toLocaleString("vi-VN"));
+        set("on_time", data.counts.on_time.toLocaleString("vi-VN"));
+        set("late", data.counts.late.toLocaleString("vi-VN"));
         data.groups.forEach(function (g) { set("group-" + g.code, fmt(g.points)); });
         set("refreshed", new Date().toLocaleTimeString("vi-VN"));
         root.dataset.loaded = "1";
