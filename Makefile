@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run demo migrate test lint typecheck pytest messages clean bench-dossiers
+.PHONY: install run demo migrate test lint typecheck pytest messages clean bench-dossiers bench-ioc
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ $(VENV)/.bench-stamp: $(STAMP)
 
 bench-dossiers: $(VENV)/.bench-stamp
 	$(BIN)/python bench/dossiers.py $(BENCH_ARGS)
+
+# IOC: 1,000,000 dossiers by default (BENCH_ARGS="--dossiers 20000" while developing).
+bench-ioc: $(VENV)/.bench-stamp
+	$(BIN)/python bench/ioc.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

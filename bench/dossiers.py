@@ -145,6 +145,11 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--dossiers", type=int, default=300)
+    parser.add_argument(
+        "--wsgi",
+        default="mekong.wsgi",
+        help="WSGI module to serve (bench/no_ioc_wsgi.py: the same without the IOC's dossier-event hook)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="mekong-bench-"))
@@ -176,7 +181,9 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "mekong.wsgi",
+            "--pythonpath",
+            str(ROOT / "bench"),
+            args.wsgi,
             "-b",
             f"127.0.0.1:{args.port}",
             "-w",

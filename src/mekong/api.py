@@ -17,7 +17,9 @@ from mekong.community.api import router as community_router
 from mekong.core.errors import DomainError, FieldError
 from mekong.dossiers.api import router as dossiers_router
 from mekong.faceid.api import router as faceid_router
+from mekong.feedback.api import router as feedback_router
 from mekong.geo.api import router as geo_router
+from mekong.ioc.api import router as ioc_router
 from mekong.notify.api import router as notify_router
 from mekong.payments.api import router as payments_router
 
@@ -81,3 +83,6 @@ api.add_router("/v1/community", community_router, tags=["community"])
 # Payment paths hang off the dossier (/v1/dossiers/{code}/fees, …/payment-request, …/payments); no path of the
 # dossiers router matches them.
 api.add_router("/v1/dossiers", payments_router, tags=["payments"])
+api.add_router("/v1/ioc", ioc_router, tags=["ioc"])
+# Rating paths: /v1/dossiers/{code}/rating and /v1/feedback/{id}/handle.
+api.add_router("/v1", feedback_router, tags=["feedback"])

@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "mekong.faceid",
     "mekong.notify",
     "mekong.community",
+    "mekong.feedback",
+    "mekong.ioc",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ urlpatterns = [
     path("thong-bao/", include("mekong.notify.urls")),
     path("thanh-toan/", include("mekong.payments.urls")),
     path("sandbox-gateway/", include("mekong.payments.gateways.contrib.sandbox.urls")),
+    path("", include("mekong.ioc.urls")),
+    path("", include("mekong.feedback.urls")),
     path("", include("mekong.portal.urls")),
 ]
 

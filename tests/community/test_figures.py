@@ -233,3 +233,23 @@ def test_the_figures_page_and_its_export(towns: Towns) -> None:
     assert summary_rows["Số lượt hỗ trợ"] == 1
     kinds = {row[0]: row[1] for row in book["Hoạt động theo loại"].iter_rows(min_row=2, values_only=True)}
     assert kinds["Cài đặt ứng dụng"] == 1
+
+
+@pytest.mark.django_db
+def test_the_figures_appear_on_the_ioc_dashboard(towns: Towns) -> None:
+    from mekong.ioc import selectors
+    from mekong.ioc.indicators import month_of
+
+    activity(towns.team_a, ActivityKind.INSTALL_APP, selectors.today())
+    activity(towns.team_b, ActivityKind.INSTALL_APP, selectors.today())
+    viewer = OfficialFactory()
+    RoleAssignmentFactory(user=viewer, role=Role.IOC_VIEWER, agency=towns.province)
+
+    panels = selectors.summary(viewer, None, month_of(selectors.today()))["panels"]
+    panel = next(p for p in panels if p["key"] == "community")
+    shown = {str(f["label"]): f["value"] for f in panel["figures"]}
+    # 3 of the 6 hamlets have an active team; 3 teams of 4 members (3 + the signed-in one of A and B).
+    assert shown["Ấp, khu vực có tổ hoạt động"] == 50.0
+    assert shown["Số tổ"] == 3
+    assert shown["Lượt hỗ trợ người dân trong kỳ"] == 2
+    assert shown["Số thành viên"] == figures.team_sizes(figures.Scope()).member_count

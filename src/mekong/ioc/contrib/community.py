@@ -1,0 +1,36 @@
+"""Community digital technology teams on the IOC dashboard (issue 7's figures, `community.figures`):
+hamlet coverage, teams and members, support activities and assisted dossiers in the period."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from mekong.community import figures
+from mekong.ioc.panels import Figure, Panel, PanelContext, registry
+
+
+class CommunityTeamsPanel(Panel):
+    key = "community"
+    title = _("Tổ công nghệ số cộng đồng")
+    order = 20
+
+    def figures(self, context: PanelContext) -> list[Figure]:
+        scope = figures.Scope(agency_ids=context.agency_ids)
+        coverage = figures.coverage(scope)
+        if not coverage.hamlets:
+            return []  # no hamlet in view (an agency that is not a commune): nothing to say
+        sizes = figures.team_sizes(scope)
+        since, until = context.period.start, context.period.end
+        activities = sum(row.count for row in figures.activity_counts(scope, since=since, until=until))
+        assisted = figures.assisted_share(scope, since=since, until=until)
+        return [
+            Figure(_("Ấp, khu vực có tổ hoạt động"), round(coverage.percent or 0.0, 1), "%"),
+            Figure(_("Số tổ"), sizes.team_count),
+            Figure(_("Số thành viên"), sizes.member_count),
+            Figure(_("Lượt hỗ trợ người dân trong kỳ"), activities),
+            Figure(_("Hồ sơ trực tuyến nộp với sự hỗ trợ của tổ"), assisted.assisted),
+            Figure(_("Tỷ lệ trong hồ sơ trực tuyến"), round(assisted.percent or 0.0, 1), "%"),
+        ]
+
+
+registry.register(CommunityTeamsPanel())

@@ -1,0 +1,135 @@
+"""Hand-made cases for the on-time rate (indicator 2.1), each with its expected figure worked out here.
+
+One commune, a procedure of 3 working days, March 2025 (no public holiday in it). A dossier received on
+Monday 3 March at 09:00 is due at the end of Thursday 6 March.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from dossiers.factories import OneStopShop, submitted_dossier
+from mekong.dossiers import actions
+from mekong.dossiers.workdays import VIETNAM_TZ
+from mekong.ioc import aggregates, selectors
+from mekong.ioc.indicators import month_of
+from mekong.ioc.models import AgencyDay, DossierFact, ProcedureDay
+
+from .builders import processed, received, returned, supplement_round
+from .conftest import vn
+
+pytestmark = pytest.mark.django_db
+
+
+def local_day(moment: Any) -> date:
+    return moment.astimezone(VIETNAM_TZ).date()
+
+
+@pytest.fixture
+def march(shop: OneStopShop) -> dict[str, Any]:
+    made: dict[str, Any] = {}
+    # 1. Processed on the 5th (returned on the 6th): ends when processed, on time.
+    d1 = received(shop, vn(2025, 3, 3))
+    assert local_day(d1.due_at) == date(2025, 3, 6)
+    made["d1"] = returned(shop, processed(shop, d1, vn(2025, 3, 5, 10)), vn(2025, 3, 6, 10))
+    # 2. Processed on the 10th, after the 6th: late.
+    made["d2"] = processed(shop, received(shop, vn(2025, 3, 3)), vn(2025, 3, 10, 10))
+    # 3. Waited for the citizen from Tue 4th to Tue 11th (5 working days): due moves to Thu 13th, processed
+    #    on the 12th is on time (without subtracting the wait it would be 6 days late).
+    d3 = supplement_round(shop, received(shop, vn(2025, 3, 3)), vn(2025, 3, 4), vn(2025, 3, 11))
+    assert local_day(d3.due_at) == date(2025, 3, 13)
+    made["d3"] = processed(shop, d3, vn(2025, 3, 12, 10))
+    # 4. Two supplement requests: late, although processed within a day.
+    d4 = supplement_round(shop, received(shop, vn(2025, 3, 3)), vn(2025, 3, 3, 10), vn(2025, 3, 3, 11))
+    d4 = supplement_round(shop, d4, vn(2025, 3, 3, 14), vn(2025, 3, 4, 9))
+    made["d4"] = processed(shop, d4, vn(2025, 3, 4, 15))
+    # 5. Refused at reception: handled, no appointment yet, on time.
+    made["d5"] = actions.refuse(
+        submitted_dossier(shop, at=vn(2025, 3, 3)),
+        actor=shop.receiver,
+        reason="Sai thủ tục",
+        at=vn(2025, 3, 3, 10),
+    )
+    # 6. Withdrawn by the citizen before the appointment: handled on time.
+    made["d6"] = actions.withdraw(
+        received(shop, vn(2025, 3, 3)), actor=shop.citizen, reason="Không còn nhu cầu", at=vn(2025, 3, 4)
+    )
+    # 7. Received Thu 27th, due Tue 1 April, open at the end of March: within its deadline then.
+    d7 = received(shop, vn(2025, 3, 27))
+    assert local_day(d7.due_at) == date(2025, 4, 1)
+    made["d7"] = d7
+    # 8. Carried over: received 20 February, due 25 February, still open: late at the end of March.
+    made["d8"] = received(shop, vn(2025, 2, 20))
+    # 9. Received and processed in February: not part of March.
+    made["d9"] = processed(shop, received(shop, vn(2025, 2, 25)), vn(2025, 2, 26, 10))
+    # 10. Boundaries: filed at 23:30 on 31 March (16:30 UTC) counts in March; at 00:30 on 1 April, in April.
+    made["d10"] = submitted_dossier(shop, at=vn(2025, 3, 31, 23, 30))
+    made["d11"] = submitted_dossier(shop, at=vn(2025, 4, 1, 0, 30))
+    return made
+
+
+def test_march_on_time_rate(viewer: Any, march: dict[str, Any]) -> None:
+    figures = selectors.summary(viewer, None, month_of(date(2025, 3, 1)), now=date(2025, 4, 10))
+    counts = figures["counts"]
+    # Filed in March: d1–d7 and d10 = 8; carried over from February: d8.
+    assert counts["received"] == 8
+    assert counts["carried"] == 1
+    assert counts["handled"] == 9
+    # Ended in March: d1 d2 d3 d4 (processed), d5 (refused), d6 (withdrawn); on time: d1 d3 d5 d6.
+    assert counts["ended"] == 6
+    assert counts["ended_on_time"] == 4
+    assert (counts["refused"], counts["withdrawn"], counts["processed"]) == (1, 1, 4)
+    # Open at the end of March and within the deadline: d7 (due 1 April) and d10 (not received yet).
+    assert counts["ontrack_at_end"] == 2
+    assert counts["on_time"] == 6
+    assert counts["late"] == 3  # d2, d4, d8
+    indicator = next(i for g in figures["groups"] for i in g["indicators"] if i["code"] == "2.1")
+    assert (indicator["numerator"], indicator["denominator"]) == (6, 9)
+    assert indicator["rate"] == pytest.approx(6 / 9, abs=1e-4)
+    assert indicator["points"] == pytest.approx(round(6 / 9 * 20, 2))  # cap 20, target 100 %
+
+
+def test_february_is_the_previous_period(viewer: Any, march: dict[str, Any]) -> None:
+    figures = selectors.summary(viewer, None, month_of(date(2025, 3, 1)), now=date(2025, 4, 10))
+    before = figures["previous_counts"]
+    # d8 (open, late since 26 February) and d9 (processed on the 26th, due the 28th).
+    assert (before["handled"], before["on_time"]) == (2, 1)
+    assert figures["previous_period"]["start"] == date(2025, 2, 1)
+
+
+def test_current_month_is_measured_today(viewer: Any, march: dict[str, Any]) -> None:
+    figures = selectors.summary(viewer, None, month_of(date(2025, 4, 1)), now=date(2025, 4, 10))
+    counts = figures["counts"]
+    assert figures["measured_on"] == date(2025, 4, 10)
+    # Still open in April: d7 (late since 2 April), d8 (late), d10 and d11 (not received: no appointment).
+    assert (counts["handled"], counts["on_time"], counts["received"]) == (4, 2, 1)
+    # On 1 April, d7's appointment day, it is still within its deadline.
+    on_due_day = selectors.summary(viewer, None, month_of(date(2025, 4, 1)), now=date(2025, 4, 1))
+    assert on_due_day["counts"]["on_time"] == 3
+
+
+def test_a_pending_supplement_stops_the_clock(shop: OneStopShop, viewer: Any) -> None:
+    dossier = received(shop, vn(2025, 3, 3))  # due 6 March
+    actions.request_supplement(dossier, actor=shop.receiver, missing=["Tờ khai"], at=vn(2025, 3, 5))
+    figures = selectors.summary(viewer, None, month_of(date(2025, 3, 1)), now=date(2025, 4, 10))
+    # Waiting for the citizen since the 5th, before the appointment: not late at the end of March.
+    assert (figures["counts"]["handled"], figures["counts"]["on_time"]) == (1, 1)
+
+
+def test_rebuild_gives_the_same_figures_as_the_events_did(viewer: Any, march: dict[str, Any]) -> None:
+    facts = set(DossierFact.objects.values_list())
+    by_agency = aggregates.nonzero_rows(AgencyDay, ("day", "agency_id"))
+    by_procedure = aggregates.nonzero_rows(ProcedureDay, ("day", "agency_id", "procedure_id"))
+    figures = selectors.summary(viewer, None, month_of(date(2025, 3, 1)), now=date(2025, 4, 10))
+    assert len(facts) == 11
+
+    report = aggregates.rebuild()
+
+    assert report.dossiers == 11
+    assert set(DossierFact.objects.values_list()) == facts
+    assert aggregates.nonzero_rows(AgencyDay, ("day", "agency_id")) == by_agency
+    assert aggregates.nonzero_rows(ProcedureDay, ("day", "agency_id", "procedure_id")) == by_procedure
+    assert selectors.summary(viewer, None, month_of(date(2025, 3, 1)), now=date(2025, 4, 10)) == figures
