@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run demo migrate test lint typecheck pytest messages clean bench-dossiers
+.PHONY: install run demo migrate test lint typecheck pytest messages clean bench-dossiers bench-faceid
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,13 +42,18 @@ test: lint typecheck pytest
 messages: install
 	$(BIN)/python -m mekong.core.i18n compile
 
-# Benchmarks (bench/): each prints a JSON object as its last line. Needs PostgreSQL (BENCH_DATABASE_URL).
+# Benchmarks (bench/): each prints a JSON object as its last line. bench-dossiers needs PostgreSQL
+# (BENCH_DATABASE_URL).
 $(VENV)/.bench-stamp: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	@touch $@
 
 bench-dossiers: $(VENV)/.bench-stamp
 	$(BIN)/python bench/dossiers.py $(BENCH_ARGS)
+
+# Face lookup accuracy (../shared/faces), latency, and the 1,000,000-embedding index (no database needed).
+bench-faceid: $(VENV)/.bench-stamp
+	$(BIN)/python bench/faceid.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
