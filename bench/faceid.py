@@ -912,7 +912,7 @@ def main() -> None:
         for person, pairs in readings.items()
     }
     photo_names = {
-        person: [p.name for p, r in pairs if r.vector is not None and r.faces == 1]
+        person: [f"{person}/{p.name}" for p, r in pairs if r.vector is not None and r.faces == 1]
         for person, pairs in readings.items()
     }
     embeddings = {p: v for p, v in embeddings.items() if v}
