@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run demo migrate test lint typecheck pytest messages clean bench-dossiers bench-ioc
+.PHONY: install run demo migrate test lint typecheck pytest messages clean bench-dossiers bench-ioc bench-faceid
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,8 @@ test: lint typecheck pytest
 messages: install
 	$(BIN)/python -m mekong.core.i18n compile
 
-# Benchmarks (bench/): each prints a JSON object as its last line. Needs PostgreSQL (BENCH_DATABASE_URL).
+# Benchmarks (bench/): each prints a JSON object as its last line. bench-dossiers needs PostgreSQL
+# (BENCH_DATABASE_URL).
 $(VENV)/.bench-stamp: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	@touch $@
@@ -54,6 +55,10 @@ bench-dossiers: $(VENV)/.bench-stamp
 # IOC: 1,000,000 dossiers by default (BENCH_ARGS="--dossiers 20000" while developing).
 bench-ioc: $(VENV)/.bench-stamp
 	$(BIN)/python bench/ioc.py $(BENCH_ARGS)
+
+# Face lookup accuracy (../shared/faces), latency, and the 1,000,000-embedding index (no database needed).
+bench-faceid: $(VENV)/.bench-stamp
+	$(BIN)/python bench/faceid.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -58,3 +58,31 @@ def test_the_same_distance_passes_in_a_small_bucket_and_fails_in_a_large_one() -
     large = decide(query, owners, vectors, CALIBRATION)
     assert small.reason is Reason.MATCH
     assert large.reason is Reason.TOO_FAR
+
+
+def test_the_whole_gallery_index_finds_removes_and_switches_to_ivf(monkeypatch: object) -> None:
+    from mekong.faceid import index
+
+    monkeypatch.setattr(index, "IVF_FROM", 500)  # type: ignore[attr-defined]
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(0, 0.1, (2000, 16)).astype(np.float32)
+    entries = [index.Entry(i + 1, 10_000 + i, vectors[i], frozenset({f"k{i % 40}"})) for i in range(2000)]
+
+    small = index.Gallery(16)
+    small.add_many(entries[:100])
+    assert small.index_kind == "exact"
+
+    gallery = index.Gallery(16, index=index.whole_gallery_index(16, vectors))
+    gallery.add_many(entries)
+    assert gallery.index_kind == "ivf"
+    assert gallery.identities() == 2000
+    query = vectors[17] + rng.normal(0, 0.01, 16).astype(np.float32)
+    nearest = gallery.nearest_others(query, citizen_id=-1, count=1)
+    assert [n.citizen_id for n in nearest] == [10_017]
+    assert gallery.nearest_others(query, citizen_id=10_017, count=1)[0].citizen_id != 10_017  # not oneself
+
+    gallery.remove(18)  # embedding ids start at 1: the vector of citizen 10_017
+    assert 10_017 not in [n.citizen_id for n in gallery.nearest_others(query, citizen_id=-1, count=3)]
+    owners, bucket = gallery.bucket("k17")
+    assert 10_017 not in owners.tolist()
+    assert len(owners) == len(bucket) == 49
