@@ -40,6 +40,7 @@ BIN = Path(sys.executable).parent
 SCENARIOS = {"healthz": "Health", "lookup": "Lookup", "submit": "Submit", "queue": "Queue"}
 GOALS = {"lookup": 0.50, "submit": 0.25}
 P99_GOAL_MS = 200
+RAMP_SECONDS = 5
 
 
 def ensure_database(url: str) -> None:
@@ -95,10 +96,13 @@ def measure(
             "WARNING",
             "-u",
             str(users),
+            # Clients join over RAMP_SECONDS and the statistics start once all are in: fifty clients
+            # sending their first request in the same instant measure the harness, not the server.
             "-r",
-            str(users),
+            str(max(1, users // RAMP_SECONDS)),
+            "--reset-stats",
             "-t",
-            f"{seconds}s",
+            f"{seconds + RAMP_SECONDS}s",
             "--host",
             host,
             "--csv",
@@ -139,7 +143,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=20, help="measured seconds per scenario and phase")
     parser.add_argument(
         "--pace", type=float, default=1.0, help="a client's mean think time in the paced phase (seconds)"
     )
