@@ -374,6 +374,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "faiss.loader": {"level": "WARNING"},  # which CPU build it picked, on every start
         "django_structlog": {"level": LOG_LEVEL},
     },
 }

@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mekong.core.models import AppendOnly
 from mekong.core.text import fold
 
 
@@ -288,7 +289,7 @@ class EventKind(models.TextChoices):
     ACTIVATE_ACCOUNT = "activate_account", _("Kích hoạt tài khoản công dân")
 
 
-class CommunityEvent(models.Model):
+class CommunityEvent(AppendOnly):
     """One change made through `community.actions`. Append-only: `save` refuses updates, `delete` refuses."""
 
     kind = models.CharField(_("thao tác"), max_length=20, choices=EventKind.choices)
@@ -311,11 +312,3 @@ class CommunityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%d/%m/%Y %H:%M})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("community events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("community events are append-only")

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mekong.core.models import AppendOnly
 from mekong.core.text import fold
 from mekong.dossiers.states import Status
 
@@ -157,7 +158,7 @@ class Dossier(models.Model):
         return self.status is None
 
 
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnly):
     """One change to a dossier. Append-only: `save` refuses updates and `delete` refuses outright."""
 
     # Indexed by the (dossier, sequence) constraint; a second index on dossier alone would only cost writes.
@@ -192,14 +193,6 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.sequence} {self.command}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("dossier events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("dossier events are append-only")
 
     def hashed_payload(self) -> dict[str, Any]:
         """What the hash covers: everything but the hashes themselves."""

@@ -13,12 +13,11 @@ that need a person (an amount mismatch, money taken for a request no longer open
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mekong.core.models import AppendOnly
 from mekong.payments.states import PaymentStatus as Status
 
 
@@ -84,7 +83,7 @@ class Payment(models.Model):
         return self.txn_ref
 
 
-class PaymentEvent(models.Model):
+class PaymentEvent(AppendOnly):
     """One change to a payment. Append-only: `save` refuses updates and `delete` refuses outright."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
@@ -108,14 +107,6 @@ class PaymentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.payment_id}#{self.sequence} {self.kind}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("payment events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("payment events are append-only")
-
 
 class RefusalReason(models.TextChoices):
     INVALID_SIGNATURE = "invalid_signature", _("Chữ ký không hợp lệ (giả mạo hoặc bị sửa)")
@@ -124,7 +115,7 @@ class RefusalReason(models.TextChoices):
     AMOUNT_MISMATCH = "amount_mismatch", _("Số tiền khác số phải nộp")
 
 
-class RefusedCallback(models.Model):
+class RefusedCallback(AppendOnly):
     """A call from (or pretending to be from) a gateway that changed nothing. Append-only."""
 
     gateway = models.CharField(_("cổng thanh toán"), max_length=30)
@@ -145,8 +136,3 @@ class RefusedCallback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.get_reason_display()} {self.txn_ref}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("refused callbacks are append-only")
-        super().save(*args, **kwargs)
