@@ -32,6 +32,7 @@ import json
 import math
 import sys
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -548,7 +549,7 @@ IVF_LISTS_PER_SQRT_N = 4
 IVF_PROBED_SHARES = (64, 32, 16, 8, 4)
 
 
-class VectorIndex:
+class VectorIndex(ABC):
     """One index under test: built once, then searched one query at a time at each search setting."""
 
     name: str
@@ -558,17 +559,21 @@ class VectorIndex:
     index: Any
     parameters: dict[str, Any]
 
+    @abstractmethod
     def build(self, gallery: np.ndarray, rng: np.random.Generator) -> None:
-        raise NotImplementedError
+        """Implemented by each library's index."""
 
+    @abstractmethod
     def configure(self, value: int) -> None:
-        raise NotImplementedError
+        """Implemented by each library's index."""
 
+    @abstractmethod
     def nearest(self, query: np.ndarray) -> int:
-        raise NotImplementedError
+        """Implemented by each library's index."""
 
+    @abstractmethod
     def structure(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """Implemented by each library's index."""
 
 
 class Usearch(VectorIndex):

@@ -19,6 +19,7 @@ An app defines a `Panel` subclass and registers an instance when it loads (in it
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -42,13 +43,14 @@ class PanelContext:
     previous_counters: Counters
 
 
-class Panel:
+class Panel(ABC):
     key: ClassVar[str] = ""
     title: ClassVar[str | Promise] = ""
     order: ClassVar[int] = 100
 
+    @abstractmethod
     def figures(self, context: PanelContext) -> list[Figure]:
-        raise NotImplementedError
+        """The panel's figures for the agencies and period in view; none hides the panel."""
 
 
 class PanelRegistry:
