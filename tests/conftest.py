@@ -37,6 +37,13 @@ def _isolated_cache(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _ioc_in_transaction(settings: object) -> None:
+    # With REDIS_URL (CI) the IOC's figures would follow events after commit, which a test's transaction
+    # never reaches: tests see them in the event's transaction. tests/ioc/test_deferred.py covers the other.
+    settings.MEKONG_IOC_DEFERRED = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings: object, tmp_path: Path) -> None:
     # Uploaded and issued files go to a per-test folder, never into var/media of the developer's demo.
     settings.STORAGES = {  # type: ignore[attr-defined]

@@ -26,6 +26,10 @@ Variables (all optional on a developer machine):
   MEKONG_NOTIFY_LEASE_SECONDS how long a worker may hold a delivery while sending (default 300)
   MEKONG_NOTIFY_MAX_ATTEMPTS attempts before a delivery is given up (default 8)
   MEKONG_NOTIFY_MAX_AGE_HOURS SMS and email about older events are not sent (default 72)
+  MEKONG_IOC_DEFERRED "1": the operations centre's figures follow dossier events through a Celery task
+                     shortly after each commit; "0": inside each event's transaction. Default: on with
+                     REDIS_URL (docs/decisions/0009-ioc-after-commit.md)
+  MEKONG_IOC_DELAY_SECONDS how long events are gathered before the task runs (default 1)
   VNPAY_TMN_CODE, VNPAY_HASH_SECRET  the merchant's terminal code and secret from VNPAY (online fees)
   VNPAY_PAYMENT_URL  VNPAY's payment page; default its sandbox, https://sandbox.vnpayment.vn/paymentv2/vpcpay.html
   MEKONG_PAYMENT_GATEWAY  gateway for new online payments ("vnpay", "sandbox"); default sandbox when enabled
@@ -209,6 +213,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-face-data": {"task": "mekong.faceid.purge_expired", "schedule": crontab(minute=15, hour=2)},
     # Queue again the notification deliveries that are due (retries, a worker that died mid-send).
     "send-due-notifications": {"task": "mekong.notify.send_due", "schedule": 60.0},
+    # The IOC's pending dossiers, should a scheduled refresh have been lost (broker down, worker killed).
+    "refresh-ioc": {"task": "mekong.ioc.refresh_pending", "schedule": 60.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -334,6 +340,10 @@ MEKONG_NOTIFY_QUEUE = os.environ.get("MEKONG_NOTIFY_QUEUE", "")
 MEKONG_NOTIFY_LEASE_SECONDS = int(os.environ.get("MEKONG_NOTIFY_LEASE_SECONDS", "300"))
 MEKONG_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("MEKONG_NOTIFY_MAX_ATTEMPTS", "8"))
 MEKONG_NOTIFY_MAX_AGE_HOURS = int(os.environ.get("MEKONG_NOTIFY_MAX_AGE_HOURS", "72"))
+
+# The operations centre's aggregates (docs/decisions/0007-ioc-aggregates.md, 0009-ioc-after-commit.md).
+MEKONG_IOC_DEFERRED = env_bool("MEKONG_IOC_DEFERRED", bool(REDIS_URL))
+MEKONG_IOC_DELAY_SECONDS = float(os.environ.get("MEKONG_IOC_DELAY_SECONDS", "1"))
 
 # Online payment of fees (mekong.payments): VNPAY, and a local sandbox gateway for development and tests.
 VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")

@@ -14,20 +14,24 @@ its rating. Rules in docs/decisions/0007-ioc-aggregates.md; tests prove refresh 
 
 from __future__ import annotations
 
+import json
+import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import structlog
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from mekong.catalog.models import FeeItem, Procedure
 from mekong.dossiers.models import ApologyLetter, Dossier, DossierEvent, DossierFile
 from mekong.feedback.models import Rating
-from mekong.ioc.models import COUNTER_COLUMNS, FACT_COLUMNS, AgencyDay, DossierFact, ProcedureDay
+from mekong.ioc.models import COUNTER_COLUMNS, FACT_COLUMNS, AgencyDay, DossierFact, PendingFact, ProcedureDay
 from mekong.payments.models import Payment
 
 log = structlog.get_logger(__name__)
@@ -69,15 +73,22 @@ class Known:
     apology_id: int | None = None
 
 
-def fact_sql(*, single: bool) -> str:
-    """SELECT of FACT_COLUMNS for every submitted dossier, or (single) for the dossier `%(dossier)s`.
+def _among(column: str) -> str:
+    """`column` is one of the dossier ids of the parameter `%(dossiers)s` (see `fact_params`)."""
+    if _postgres():
+        return f"{column} = ANY(%(dossiers)s)"
+    return f"{column} IN (SELECT value FROM json_each(%(dossiers)s))"  # noqa: S608 (our column names)
+
+
+def fact_sql(*, subset: bool) -> str:
+    """SELECT of FACT_COLUMNS for every submitted dossier, or (subset) for the dossiers `%(dossiers)s`.
     Parameters: `fact_params`. Every source is joined once as a derived table (grouped by dossier), so the
-    whole-table form is a handful of hash joins, and the single form, index look-ups."""
+    whole-table form is a handful of hash joins, and the subset form, index look-ups."""
     d, e, f, a = _table(Dossier), _table(DossierEvent), _table(DossierFile), _table(ApologyLetter)
     p, fee, pay, r = _table(Procedure), _table(FeeItem), _table(Payment), _table(Rating)
-    only = "AND d.id = %(dossier)s" if single else ""
-    of_dossier = "AND dossier_id = %(dossier)s" if single else ""
-    of_file = "AND cf.dossier_id = %(dossier)s" if single else ""
+    only = f"AND {_among('d.id')}" if subset else ""
+    of_dossier = f"AND {_among('dossier_id')}" if subset else ""
+    of_file = f"AND {_among('cf.dossier_id')}" if subset else ""
     fence = "OFFSET 0" if _postgres() else ""  # keep PostgreSQL from inlining x into every use of its columns
     # Table names and SQL fragments are ours; values are parameters.
     inner = f"""
@@ -162,13 +173,14 @@ def fact_sql(*, single: bool) -> str:
     """  # noqa: S608
 
 
-def fact_params(known: Known = Known(), dossier_id: int | None = None) -> dict[str, Any]:
+def fact_params(known: Known = Known(), dossier_ids: Sequence[int] = ()) -> dict[str, Any]:
     due = connection.ops.adapt_datetimefield_value(known.due_at) if known.due_at else None
+    ids = [int(i) for i in dossier_ids]
     return {
         "apology": known.apology_id or 0,
         "due": due,
         "e_result": 1 if known.e_result else 0,
-        "dossier": dossier_id,
+        "dossiers": ids if _postgres() else json.dumps(ids),
     }
 
 
@@ -287,51 +299,60 @@ def _contribution_selects() -> str:
 # --- incremental -----------------------------------------------------------------------------------------
 
 
-def _read_fact(dossier_id: int, known: Known) -> dict[str, Any] | None:
+def _typed(row: Sequence[Any]) -> dict[str, Any]:
+    fact = dict(zip(FACT_COLUMNS, row, strict=True))
+    for column in FACT_COLUMNS:
+        value = fact[column]
+        if column.endswith("_day"):
+            fact[column] = _as_date(value)
+        elif value is not None or column not in ("rating", "end_status"):
+            fact[column] = int(value or 0)
+    return fact
+
+
+def _read_facts(dossier_ids: Sequence[int], known: Known) -> dict[int, dict[str, Any]]:
     with connection.cursor() as cursor:
         if _postgres():
-            # Planning the eight joins costs PostgreSQL ~3 ms, running them for one dossier ~0.2 ms: keep the
-            # written join order for this statement (each derived table is already cut to this dossier),
-            # in the same round trip (Django's cursors bind on the client, so several statements may go).
+            # Planning the eight joins costs PostgreSQL ~3 ms, running them for a few dossiers ~0.2 ms: keep
+            # the written join order for this statement (each derived table is already cut to these
+            # dossiers), in the same round trip (Django's cursors bind on the client, so several statements
+            # may go).
             cursor.execute(
                 "SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1; "
-                f"{fact_sql(single=True)}; RESET join_collapse_limit; RESET from_collapse_limit",
-                fact_params(known, dossier_id),
+                f"{fact_sql(subset=True)}; RESET join_collapse_limit; RESET from_collapse_limit",
+                fact_params(known, dossier_ids),
             )
             while cursor.description is None and cursor.nextset():
                 pass
         else:
-            cursor.execute(fact_sql(single=True), fact_params(known, dossier_id))
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    fact = dict(zip(FACT_COLUMNS, row, strict=True))
-    for column in ("start_day", "end_day", "stop_day", "paid_day", "rated_day", "feedback_due_day"):
-        fact[column] = _as_date(fact[column])
-    for column in FACT_COLUMNS:
-        if column.endswith("_day") or column in ("rating", "end_status"):
-            continue
-        fact[column] = int(fact[column] or 0)
-    if fact["rating"] is not None:
-        fact["rating"] = int(fact["rating"])
-    if fact["end_status"] is not None:
-        fact["end_status"] = int(fact["end_status"])
-    return fact
+            cursor.execute(fact_sql(subset=True), fact_params(known, dossier_ids))
+        rows = cursor.fetchall()
+    return {int(row[0]): _typed(row) for row in rows}
 
 
-def _stored_fact(dossier_id: int) -> dict[str, Any] | None:
-    row = DossierFact.objects.filter(dossier_id=dossier_id).values(*FACT_COLUMNS).first()
-    return dict(row) if row else None
+def _stored_facts(dossier_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    # FOR UPDATE: a rebuild holds the fact table in EXCLUSIVE mode while it works; this read waits for it
+    # and then sees the rebuilt facts, so the difference below is taken against what the counters hold.
+    rows = (
+        DossierFact.objects.select_for_update()
+        .filter(dossier_id__in=dossier_ids)
+        .order_by("dossier_id")
+        .values_list(*FACT_COLUMNS)
+    )
+    return {int(row[0]): dict(zip(FACT_COLUMNS, row, strict=True)) for row in rows}
 
 
-def _difference(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict[Key, dict[str, int]]:
+def _difference(
+    pairs: Iterable[tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]],
+) -> dict[Key, dict[str, int]]:
     total: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for fact, sign in ((old, -1), (new, 1)):
-        if fact is None:
-            continue
-        for key, values in contributions(fact).items():
-            for name, value in values.items():
-                total[key][name] += sign * value
+    for old, new in pairs:
+        for fact, sign in ((old, -1), (new, 1)):
+            if fact is None:
+                continue
+            for key, values in contributions(fact).items():
+                for name, value in values.items():
+                    total[key][name] += sign * value
     return {
         key: {n: v for n, v in values.items() if v} for key, values in total.items() if any(values.values())
     }
@@ -361,7 +382,7 @@ def _apply(difference: Mapping[Key, Mapping[str, int]]) -> None:
         )
         for name, value in values.items():
             by_agency[(day, agency)][name] += value
-    # Always the same order (procedure rows, then agency rows, each sorted): concurrent events of
+    # Always the same order (procedure rows, then agency rows, each sorted): concurrent refreshes of
     # different dossiers lock the shared rows in one order and cannot deadlock.
     _upsert_counters(ProcedureDay, ("day", "agency_id", "procedure_id"), by_procedure)
     _upsert_counters(
@@ -374,29 +395,90 @@ def _apply(difference: Mapping[Key, Mapping[str, int]]) -> None:
     )
 
 
-def _store(fact: Mapping[str, Any], *, exists: bool) -> None:
-    values = {c: (v.isoformat() if isinstance(v, date) else v) for c, v in fact.items()}
-    if exists:
-        DossierFact.objects.filter(dossier_id=fact["dossier_id"]).update(
-            **{c: v for c, v in values.items() if c != "dossier_id"}
-        )
-    else:
-        DossierFact.objects.create(**values)
+def refresh_many(dossier_ids: Iterable[int], known: Known = Known(), *, are_new: bool = False) -> int:
+    """Bring these dossiers' facts and their day counters up to date; call inside a transaction. `are_new`:
+    just submitted in this transaction, so there is no stored fact to read. `known` is for one dossier
+    inside its event's transaction (`hooks`). Returns how many facts moved."""
+    ids = sorted({int(i) for i in dossier_ids})
+    if not ids:
+        return 0
+    old = {} if are_new else _stored_facts(ids)
+    new = _read_facts(ids, known)
+    moved = [i for i in ids if new.get(i) != old.get(i)]
+    if not moved:
+        return 0
+    _apply(_difference((old.get(i), new.get(i)) for i in moved))
+    replaced = [i for i in moved if i in old]
+    if replaced:
+        DossierFact.objects.filter(dossier_id__in=replaced).delete()
+    DossierFact.objects.bulk_create([DossierFact(**new[i]) for i in moved if i in new])
+    return len(moved)
 
 
 def refresh(dossier_id: int, known: Known = Known(), *, is_new: bool = False) -> bool:
-    """Bring one dossier's fact and its day counters up to date. Call inside the event's transaction.
-    `is_new`: the dossier was just submitted, so there is no stored fact to read. True if anything moved."""
-    new = _read_fact(dossier_id, known)
-    old = None if is_new else _stored_fact(dossier_id)
-    if new == old:
-        return False
-    _apply(_difference(old, new))
-    if new is None:
-        DossierFact.objects.filter(dossier_id=dossier_id).delete()
-    else:
-        _store(new, exists=old is not None)
-    return True
+    """`refresh_many` for one dossier, in its event's transaction. True if anything moved."""
+    return refresh_many([dossier_id], known, are_new=is_new) > 0
+
+
+# --- after commit (MEKONG_IOC_DEFERRED) ----------------------------------------------------------------------
+
+SCHEDULED_KEY = "ioc:refresh-scheduled"
+
+
+def mark_pending(dossier_id: int) -> None:
+    """In an event's transaction: the dossier's fact is to be refreshed after commit, by `process_pending`
+    (a Celery task, or inline without a broker). One short insert instead of the refresh itself."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_table(PendingFact)} (dossier_id) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
+            [dossier_id],
+        )
+    transaction.on_commit(schedule_pending, robust=True)
+
+
+def schedule_pending() -> None:
+    """After an event's commit: run `process_pending` inline without a broker; otherwise queue the task
+    unless one is already waiting. Events within MEKONG_IOC_DELAY_SECONDS share one task."""
+    from mekong.ioc.tasks import refresh_pending_task
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        process_pending()
+        return
+    delay = settings.MEKONG_IOC_DELAY_SECONDS
+    # The task forgets this key before it claims anything (`refresh_pending_task`): an event committed
+    # after that schedules another task; one committed before it is claimed by this one. None is lost.
+    if cache.add(SCHEDULED_KEY, 1, timeout=max(1, math.ceil(delay))):
+        try:
+            refresh_pending_task.apply_async(countdown=delay)
+        except Exception:
+            cache.delete(SCHEDULED_KEY)
+            log.exception("ioc_refresh_not_queued")  # the rows stay pending for the next task or beat
+
+
+def _claim(batch: int) -> list[int]:
+    table = _table(PendingFact)
+    lock = "FOR UPDATE SKIP LOCKED" if _postgres() else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE dossier_id IN "  # noqa: S608 (our table)
+            f"(SELECT dossier_id FROM {table} ORDER BY dossier_id LIMIT %s {lock}) RETURNING dossier_id",
+            [batch],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def process_pending(batch: int = 500) -> int:
+    """Refresh every pending dossier, a batch per transaction (claimed with SKIP LOCKED, so several workers
+    share the work). A batch that fails rolls back and stays pending. Returns how many were refreshed."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            claimed = _claim(batch)
+            if not claimed:
+                return done
+            refresh_many(claimed)
+            done += len(claimed)
+        log.debug("ioc_pending_refreshed", dossiers=len(claimed))
 
 
 # --- full rebuild ------------------------------------------------------------------------------------------
@@ -421,7 +503,7 @@ def rebuild() -> RebuildReport:
         for table in (procedure_days, agency_days, facts):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our tables)
         cursor.execute(
-            f"INSERT INTO {facts} ({', '.join(FACT_COLUMNS)}) {fact_sql(single=False)}",
+            f"INSERT INTO {facts} ({', '.join(FACT_COLUMNS)}) {fact_sql(subset=False)}",
             fact_params(),
         )
         dossiers = cursor.rowcount

@@ -1,10 +1,13 @@
-"""The IOC's figures move with each dossier event, in its transaction (`dossiers.hooks`), and with each
-rating (`feedback.signals.rating_changed`). Imported by `IocConfig.ready()`."""
+"""The IOC's figures move with each dossier event (`dossiers.hooks`) and each rating
+(`feedback.signals.rating_changed`): in the event's transaction, or — with MEKONG_IOC_DEFERRED, the default
+with a broker — by a task shortly after it commits (the transaction only marks the dossier pending).
+Imported by `IocConfig.ready()`."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.dispatch import receiver
 
 from mekong.dossiers import hooks
@@ -13,7 +16,7 @@ from mekong.dossiers.models import Dossier, DossierEvent
 from mekong.dossiers.states import Command
 from mekong.feedback.models import Rating
 from mekong.feedback.signals import rating_changed
-from mekong.ioc.aggregates import Known, refresh
+from mekong.ioc.aggregates import Known, mark_pending, refresh
 
 # Assigning, starting and sending back change nothing the index counts: no work on those events.
 COUNTED_COMMANDS = (
@@ -35,6 +38,9 @@ COUNTED_COMMANDS = (
 
 @hooks.on_event(*COUNTED_COMMANDS)
 def keep_figures(dossier: Dossier, event: DossierEvent) -> None:
+    if settings.MEKONG_IOC_DEFERRED:
+        mark_pending(dossier.pk)  # refreshed after commit, when the record shows everything
+        return
     known = Known()
     if event.command in (Command.SUPPLEMENT, Command.PAY) and dossier.received_at is not None:
         # The action stores the appointment extended by the wait right after this event.
@@ -48,4 +54,7 @@ def keep_figures(dossier: Dossier, event: DossierEvent) -> None:
 
 @receiver(rating_changed, dispatch_uid="ioc.keep_rating_figures")
 def keep_rating_figures(sender: Any, rating: Rating, **kwargs: Any) -> None:
-    refresh(rating.dossier_id)
+    if settings.MEKONG_IOC_DEFERRED:
+        mark_pending(rating.dossier_id)
+    else:
+        refresh(rating.dossier_id)

@@ -170,3 +170,14 @@ FACT_COLUMNS: tuple[str, ...] = (
     "feedback_due_day",
     "feedback_on_time",
 )
+
+
+class PendingFact(models.Model):
+    """A dossier whose fact must be refreshed: written in the transaction of its event when the figures
+    follow events after commit (`MEKONG_IOC_DEFERRED`), removed by the task that refreshes it. One row per
+    dossier however many events wait, so a burst of events costs one refresh."""
+
+    dossier_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"pending {self.dossier_id}"
