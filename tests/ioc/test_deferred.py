@@ -14,7 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from dossiers.factories import OneStopShop, submitted_dossier
 from mekong.dossiers import actions
+from mekong.dossiers.models import DossierEvent
 from mekong.ioc import aggregates, selectors
+from mekong.ioc.hooks import COUNTED_COMMANDS
 from mekong.ioc.indicators import month_of
 from mekong.ioc.models import AgencyDay, DossierFact, PendingFact, ProcedureDay
 
@@ -47,7 +49,8 @@ def test_an_event_only_marks_its_dossier(deferred: None, shop: OneStopShop, view
         actions.receive(dossier, actor=shop.receiver, at=vn(2025, 3, 3, 10))
     touched = " ".join(q["sql"] for q in queries.captured_queries)
     # The test's transaction never commits, so nothing has run after commit: the mark is all there is.
-    assert list(PendingFact.objects.values_list("dossier_id", flat=True)) == [dossier.pk]
+    # The submission's row and the reception's.
+    assert list(PendingFact.objects.values_list("dossier_id", flat=True)) == [dossier.pk, dossier.pk]
     assert "ioc_pendingfact" in touched
     assert "ioc_agencyday" not in touched
     assert "ioc_dossierfact" not in touched
@@ -60,10 +63,11 @@ def test_processing_the_pending_gives_what_the_events_gave_in_their_transactions
 ) -> None:
     settings.MEKONG_IOC_DEFERRED = True
     request.getfixturevalue("march")  # 11 dossiers, every kind of history (test_on_time_cases)
-    assert PendingFact.objects.count() == 11
+    counted = DossierEvent.objects.filter(command__in=COUNTED_COMMANDS).count()
+    assert PendingFact.objects.count() == counted > 11  # a row per counted event
     assert not AgencyDay.objects.exists()
 
-    assert aggregates.process_pending(batch=4) == 11  # three batches
+    assert aggregates.process_pending(batch=4) >= 11  # batches of 4 rows: a dossier may come twice
 
     assert not PendingFact.objects.exists()
     deferred_rows = stored()
@@ -111,6 +115,7 @@ def test_a_later_event_moves_only_its_dossier_and_repeating_changes_nothing(
     PendingFact.objects.bulk_create([PendingFact(dossier_id=first.pk), PendingFact(dossier_id=second.pk)])
     assert aggregates.process_pending() == 2
     assert stored() == rows
+    assert not PendingFact.objects.exists()
     assert aggregates.process_pending() == 0
 
 

@@ -429,10 +429,7 @@ def mark_pending(dossier_id: int) -> None:
     """In an event's transaction: the dossier's fact is to be refreshed after commit, by `process_pending`
     (a Celery task, or inline without a broker). One short insert instead of the refresh itself."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_table(PendingFact)} (dossier_id) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
-            [dossier_id],
-        )
+        cursor.execute(f"INSERT INTO {_table(PendingFact)} (dossier_id) VALUES (%s)", [dossier_id])  # noqa: S608
     transaction.on_commit(schedule_pending, robust=True)
 
 
@@ -456,20 +453,27 @@ def schedule_pending() -> None:
 
 
 def _claim(batch: int) -> list[int]:
+    """Take up to `batch` pending rows (SKIP LOCKED: rows another worker holds are left to it), then lock
+    their dossiers in id order: an event of one of them still in flight commits first, and none starts
+    until this batch commits — so the facts read next include every event whose row was claimed, and two
+    workers never refresh one dossier at once."""
     table = _table(PendingFact)
-    lock = "FOR UPDATE SKIP LOCKED" if _postgres() else ""
+    skip = "FOR UPDATE SKIP LOCKED" if _postgres() else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {table} WHERE dossier_id IN "  # noqa: S608 (our table)
-            f"(SELECT dossier_id FROM {table} ORDER BY dossier_id LIMIT %s {lock}) RETURNING dossier_id",
+            f"DELETE FROM {table} WHERE id IN "  # noqa: S608 (our table)
+            f"(SELECT id FROM {table} ORDER BY id LIMIT %s {skip}) RETURNING dossier_id",
             [batch],
         )
-        return [int(row[0]) for row in cursor.fetchall()]
+        ids = sorted({int(row[0]) for row in cursor.fetchall()})
+    if ids:
+        list(Dossier.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    return ids
 
 
 def process_pending(batch: int = 500) -> int:
-    """Refresh every pending dossier, a batch per transaction (claimed with SKIP LOCKED, so several workers
-    share the work). A batch that fails rolls back and stays pending. Returns how many were refreshed."""
+    """Refresh every pending dossier, a batch per transaction. A batch that fails rolls back and stays
+    pending. Returns how many dossiers were refreshed (one refreshed twice counts twice)."""
     done = 0
     while True:
         with transaction.atomic():

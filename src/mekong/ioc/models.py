@@ -173,11 +173,13 @@ FACT_COLUMNS: tuple[str, ...] = (
 
 
 class PendingFact(models.Model):
-    """A dossier whose fact must be refreshed: written in the transaction of its event when the figures
-    follow events after commit (`MEKONG_IOC_DEFERRED`), removed by the task that refreshes it. One row per
-    dossier however many events wait, so a burst of events costs one refresh."""
+    """A dossier whose fact must be refreshed: written in the transaction of each of its events when the
+    figures follow events after commit (`MEKONG_IOC_DEFERRED`), removed by the task that refreshes it. A row
+    per event, never one shared row: an event must not wait for, or be absorbed into, a row that a worker
+    is claiming at that moment (see `aggregates.process_pending`)."""
 
-    dossier_id = models.BigIntegerField(primary_key=True)
+    id = models.BigAutoField(primary_key=True)
+    dossier_id = models.BigIntegerField()
 
     def __str__(self) -> str:
         return f"pending {self.dossier_id}"
