@@ -35,6 +35,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from services import celery_worker, flush_redis, stop
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SCENARIOS = {"healthz": "Health", "lookup": "Lookup", "submit": "Submit", "queue": "Queue"}
@@ -74,10 +76,29 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"server did not answer {url} within {seconds} s")
 
 
-def flush_redis(url: str) -> None:
-    import redis
+def ioc_backlog(url: str, limit_s: float = 120) -> dict[str, Any]:
+    """Dossiers still waiting for the IOC's worker when the load stops, and how long it takes to clear them:
+    the figures must keep up with submissions, not only the submissions be fast."""
+    import psycopg
 
-    redis.Redis.from_url(url).flushdb()
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as connection:
+        at_end = connection.execute("SELECT COUNT(*) FROM ioc_pendingfact").fetchone()[0]
+        left = at_end
+        while left and time.perf_counter() - started < limit_s:
+            time.sleep(0.1)
+            left = connection.execute("SELECT COUNT(*) FROM ioc_pendingfact").fetchone()[0]
+        facts = connection.execute("SELECT COUNT(*) FROM ioc_dossierfact").fetchone()[0]
+        filed = connection.execute(
+            "SELECT COUNT(*) FROM dossiers_dossier WHERE status IS NOT NULL"
+        ).fetchone()[0]
+    return {
+        "pending_rows_at_end": at_end,
+        "pending_rows_left": left,
+        "caught_up_s": round(time.perf_counter() - started, 2) if not left else None,
+        "facts": facts,
+        "submitted_dossiers": filed,
+    }
 
 
 def measure(
@@ -180,6 +201,9 @@ def main() -> None:
 
     flush_redis(args.redis_url)
     server_env = {**env, "REDIS_URL": args.redis_url}
+    # As in production, a Celery worker beside the server: with a broker the operations centre's figures
+    # follow each submission after its commit (MEKONG_IOC_DEFERRED), and that work is counted here too.
+    worker = celery_worker(server_env)
     host = f"http://127.0.0.1:{args.port}"
     step(f"gunicorn: {args.workers} tiến trình × {args.threads} luồng tại {host}, bộ đệm {args.redis_url}")
     server = subprocess.Popen(
@@ -214,9 +238,13 @@ def main() -> None:
             step(f"Độ trễ — {scenario}: {args.users} người dùng, nghỉ ~{args.pace:g} s giữa hai yêu cầu")
             paced[scenario] = measure(scenario, host, args.users, args.seconds, env, work, pace=args.pace)
             print(f"  {paced[scenario]}", flush=True)
+        step("IOC: chờ worker cập nhật hết các hồ sơ đang chờ (số liệu sau khi giao dịch hoàn tất)")
+        backlog = ioc_backlog(args.database_url)
+        print(f"  {backlog}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        stop(worker)
 
     reference = capacity["healthz"]["rps"] or 1.0
     for scenario in ("lookup", "submit", "queue"):
@@ -234,6 +262,7 @@ def main() -> None:
         "cpu_count": os.cpu_count(),
         "capacity": capacity,
         "paced": paced,
+        "ioc_backlog": backlog,
         "goals": {
             "lookup_ratio_min": GOALS["lookup"],
             "submit_ratio_min": GOALS["submit"],

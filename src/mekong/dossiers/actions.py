@@ -421,10 +421,13 @@ def create_and_submit(
     form_data: dict[str, Any] | None = None,
     result_delivery: str = ResultDelivery.ONLINE,
     at: datetime | None = None,
+    savepoint: bool = True,
 ) -> Dossier:
-    """`create_draft` then `submit`, as one outcome: a refused submission leaves no draft behind."""
+    """`create_draft` then `submit`, as one outcome: a refused submission leaves no draft behind.
+    `savepoint=False` for a caller whose own transaction ends with this call either way (the API's
+    request): a refusal then rolls that transaction back whole, and the two savepoint statements go."""
     at = at or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         draft = create_draft(
             actor=actor,
             procedure=procedure,

@@ -215,7 +215,8 @@ def idempotent(
     """Run `run` once per (user, key). Errors (DomainError) roll the key back with the work: nothing was
     done, so the same request may be retried with the same key."""
     if key is None or not key.strip():
-        return _json(*run())
+        with transaction.atomic():  # one transaction either way: `run` may rely on it (savepoint=False)
+            return _json(*run())
     key = key.strip()
     user = api_user(request)
     fingerprint = _fingerprint(request, body)
@@ -394,6 +395,7 @@ def submit_new(
             agency=_agency(payload.agency),
             form_data=payload.form_data,
             result_delivery=payload.result_delivery,
+            savepoint=False,  # `idempotent` runs this in its transaction, which a refusal rolls back
         )
         return 201, _summary(dossier)
 

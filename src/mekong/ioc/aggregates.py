@@ -497,15 +497,23 @@ class RebuildReport:
 
 
 def rebuild() -> RebuildReport:
-    """Recompute every fact and counter from the dossiers and their events, in one transaction (readers
-    keep seeing the old figures until it commits)."""
+    """Recompute every fact and counter from the dossiers and their events, in one transaction. Dossiers
+    marked pending meanwhile are refreshed after it, against the rebuilt facts (a no-op when it saw them)."""
     started = time.perf_counter()
     facts, procedure_days, agency_days = _table(DossierFact), _table(ProcedureDay), _table(AgencyDay)
     counters = ", ".join(COUNTER_COLUMNS)
     sums = ", ".join(f"SUM({c})" for c in COUNTER_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in (procedure_days, agency_days, facts):
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our tables)
+        if _postgres():
+            # TRUNCATE rather than DELETE (a million dead rows cost more than the work itself). It holds the
+            # three tables until commit: dashboards wait for the new figures instead of reading the old, and
+            # a worker refreshing pending dossiers waits too, then diffs against the rebuilt facts
+            # (`_stored_facts`). No JIT: compiling the big expressions costs more than it saves here.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute(f"TRUNCATE {procedure_days}, {agency_days}, {facts}")  # noqa: S608 (our tables)
+        else:
+            for table in (procedure_days, agency_days, facts):
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our tables)
         cursor.execute(
             f"INSERT INTO {facts} ({', '.join(FACT_COLUMNS)}) {fact_sql(subset=False)}",
             fact_params(),
