@@ -133,8 +133,11 @@ def _record(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
     update: Callable[[Dossier], None] | None = None,
+    updated_fields: tuple[str, ...] | None = None,
 ) -> DossierEvent:
-    """Append one event to a locked dossier and move its projection. Call inside transaction.atomic."""
+    """Append one event to a locked dossier and move its projection. Call inside transaction.atomic.
+    `updated_fields`: every field `update` (or the caller) changed, when known — the UPDATE then writes
+    those and the event's own (status, pause, chain head) instead of every column."""
     at = at or timezone.now()
     event = DossierEvent(
         dossier=dossier,
@@ -160,7 +163,10 @@ def _record(
     dossier.head_hash = event.hash
     if update:
         update(dossier)
-    dossier.save()
+    if updated_fields is None:
+        dossier.save()
+    else:
+        dossier.save(update_fields=[*updated_fields, "status", "paused_from", "event_count", "head_hash"])
     hooks.run(dossier, event)
     return event
 
@@ -223,17 +229,19 @@ def create_draft(
     result_delivery: str = ResultDelivery.ONLINE,
     channel: int = Channel.ONLINE,
     assisted: bool = False,
+    receives: bool | None = None,
 ) -> Dossier:
     """A draft of `actor`'s own (a citizen) or, for an official at the counter, of `applicant`. With
     `assisted`, someone (a community team member) prepares it for `applicant`: it has no owner account
-    until `submit_on_behalf` files it, and only those `hooks.draft_access` admits may work on it."""
+    until `submit_on_behalf` files it, and only those `hooks.draft_access` admits may work on it.
+    `receives`: whether `agency` receives `procedure`, when the caller has just read it (`create_and_submit`)."""
     if assisted and applicant is None:
         raise DomainError(
             _("Thiếu họ tên người nộp."), errors=[FieldError("applicant_name", _("Vui lòng nhập họ tên."))]
         )
     if not procedure.is_active:
         raise DomainError(_("Thủ tục này không còn áp dụng."), code="procedure_inactive")
-    if not procedure.agencies.filter(pk=agency.pk).exists():
+    if not (receives if receives is not None else procedure.agencies.filter(pk=agency.pk).exists()):
         raise DomainError(
             _("{agency} không tiếp nhận thủ tục này."),
             errors=[FieldError("agency", _("Chọn cơ quan tiếp nhận thủ tục."))],
@@ -358,9 +366,12 @@ def discard_draft(dossier: Dossier, *, actor: User) -> None:
     log.info("dossier_draft_discarded", dossier=dossier.pk, actor=actor.pk)
 
 
-def submission_errors(dossier: Dossier) -> list[FieldError]:
-    """Everything that stops a draft from being submitted: form fields and missing mandatory documents."""
+def submission_errors(dossier: Dossier, documents_required: bool | None = None) -> list[FieldError]:
+    """Everything that stops a draft from being submitted: form fields and missing mandatory documents.
+    `documents_required=False`: the caller knows the procedure asks for none (no query for them)."""
     errors = form_errors(dossier.procedure.form_schema, dossier.form_data)
+    if documents_required is False:
+        return errors
     # Ordered by position alone: the default ordering would join the procedure and its field to sort.
     mandatory = list(
         dossier.procedure.documents.filter(mandatory=True).order_by("position").only("pk", "name")
@@ -427,6 +438,7 @@ def create_and_submit(
     `savepoint=False` for a caller whose own transaction ends with this call either way (the API's
     request): a refusal then rolls that transaction back whole, and the two savepoint statements go."""
     at = at or timezone.now()
+    receives, documents_required = _filing_facts(procedure, agency)
     with transaction.atomic(savepoint=savepoint):
         draft = create_draft(
             actor=actor,
@@ -434,12 +446,28 @@ def create_and_submit(
             agency=agency,
             form_data=form_data,
             result_delivery=result_delivery,
+            receives=receives,
         )
         # Inserted by this transaction, so no one else can see the row yet: no need to read it back
         # under a lock as `submit` does.
-        _submit_locked(draft, actor=actor, at=at)
+        _submit_locked(draft, actor=actor, at=at, documents_required=documents_required)
     log.info("dossier_submitted", dossier=draft.code, procedure=procedure.code)
     return draft
+
+
+def _filing_facts(procedure: Procedure, agency: Agency) -> tuple[bool, bool]:
+    """Whether `agency` receives `procedure`, and whether the procedure asks for mandatory documents: the
+    two checks of a one-request submission in one statement (the busiest write of the API)."""
+    links = connection.ops.quote_name(Procedure.agencies.through._meta.db_table)
+    documents = connection.ops.quote_name(RequiredDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {links} WHERE procedure_id = %s AND agency_id = %s), "  # noqa: S608
+            f"EXISTS (SELECT 1 FROM {documents} WHERE procedure_id = %s AND mandatory)",
+            [procedure.pk, agency.pk, procedure.pk],
+        )
+        receives, documents_required = cursor.fetchone()
+    return bool(receives), bool(documents_required)
 
 
 def submit_on_behalf(
@@ -484,11 +512,12 @@ def _submit_locked(
     role: Actor | None = None,
     applicant: User | None = None,
     data: dict[str, Any] | None = None,
+    documents_required: bool | None = None,
 ) -> None:
     """The body of `submit`, on a dossier row this transaction holds. Call inside transaction.atomic.
-    `role`, `applicant` and `data` are for `submit_on_behalf`."""
+    `role`, `applicant` and `data` are for `submit_on_behalf`; `documents_required` for `create_and_submit`."""
     _require_draft_owner(locked, actor)
-    errors = submission_errors(locked)
+    errors = submission_errors(locked, documents_required)
     if errors:
         raise DomainError(
             _("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu."),
@@ -516,6 +545,7 @@ def _submit_locked(
         to_status=target,
         at=at,
         update=stamp,
+        updated_fields=("code", "submitted_at", "applicant"),
         data={**(data or {}), "code": code, "channel": locked.channel},
     )
 

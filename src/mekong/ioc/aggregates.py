@@ -423,6 +423,9 @@ def refresh(dossier_id: int, known: Known = Known(), *, is_new: bool = False) ->
 # --- after commit (MEKONG_IOC_DEFERRED) ----------------------------------------------------------------------
 
 SCHEDULED_KEY = "ioc:refresh-scheduled"
+# Until when (this process's monotonic clock) a task this process queued has certainly not started: events
+# committed before then need not even ask the cache. Half the delay, to allow for clock differences.
+_queued_window_ends = 0.0
 
 
 def mark_pending(dossier_id: int) -> None:
@@ -441,7 +444,11 @@ def schedule_pending() -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         process_pending()
         return
+    global _queued_window_ends
     delay = settings.MEKONG_IOC_DELAY_SECONDS
+    now = time.monotonic()
+    if now < _queued_window_ends:
+        return
     # The task forgets this key before it claims anything (`refresh_pending_task`): an event committed
     # after that schedules another task; one committed before it is claimed by this one. None is lost.
     if cache.add(SCHEDULED_KEY, 1, timeout=max(1, math.ceil(delay))):
@@ -450,6 +457,8 @@ def schedule_pending() -> None:
         except Exception:
             cache.delete(SCHEDULED_KEY)
             log.exception("ioc_refresh_not_queued")  # the rows stay pending for the next task or beat
+        else:
+            _queued_window_ends = now + delay / 2
 
 
 def _claim(batch: int) -> list[int]:
@@ -508,9 +517,13 @@ def rebuild() -> RebuildReport:
             # TRUNCATE rather than DELETE (a million dead rows cost more than the work itself). It holds the
             # three tables until commit: dashboards wait for the new figures instead of reading the old, and
             # a worker refreshing pending dossiers waits too, then diffs against the rebuilt facts
-            # (`_stored_facts`). No JIT: compiling the big expressions costs more than it saves here.
+            # (`_stored_facts`). More memory for the big sorts.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute(f"TRUNCATE {procedure_days}, {agency_days}, {facts}")  # noqa: S608 (our tables)
+            # Foreign keys are checked at commit; pending checks on these tables (rows written earlier in an
+            # enclosing transaction) would forbid TRUNCATE: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {procedure_days}, {agency_days}, {facts}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for table in (procedure_days, agency_days, facts):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our tables)
