@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from accounts.factories import CitizenFactory
-from catalog.factories import AgencyFactory, ProcedureFactory
+from catalog.factories import AgencyFactory, ProcedureFactory, RequiredDocumentFactory
 from mekong.dossiers.models import Dossier, DossierEvent, DossierFile
 from mekong.dossiers.states import Status
 
@@ -245,6 +245,24 @@ def test_one_shot_submission_without_files() -> None:
     assert dossier.applicant == shop.citizen
     assert dossier.procedure == procedure
     assert api.get("/mine").json()["count"] == 1
+
+
+def test_one_shot_submission_checks_the_agency_and_only_mandatory_documents() -> None:
+    procedure = ProcedureFactory()
+    RequiredDocumentFactory(procedure=procedure, mandatory=False)  # optional: no reason to refuse
+    shop = one_stop_shop()
+    procedure.agencies.add(shop.agency)
+    api = Api(shop.citizen)
+
+    elsewhere = AgencyFactory()  # exists, but does not receive the procedure
+    refused = api.post("/submit", draft_body(shop, procedure=procedure.code, agency=elsewhere.code))
+    assert refused.status_code == 400
+    assert [error["field"] for error in refused.json()["errors"]] == ["agency"]
+    assert not Dossier.objects.exists()
+
+    accepted = api.post("/submit", draft_body(shop, procedure=procedure.code))
+    assert accepted.status_code == 201, accepted.content
+    assert Dossier.objects.get().agency == shop.agency
 
 
 def test_refused_one_shot_submission_leaves_no_draft() -> None:

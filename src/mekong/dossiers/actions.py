@@ -137,8 +137,17 @@ def _record(
 ) -> DossierEvent:
     """Append one event to a locked dossier and move its projection. Call inside transaction.atomic.
     `updated_fields`: every field `update` (or the caller) changed, when known — the UPDATE then writes
-    those and the event's own (status, pause, chain head) instead of every column."""
+    those and the event's own (status, pause, chain head) instead of every column. A dossier not saved yet
+    (`create_and_submit`) is inserted with its first event: on PostgreSQL in one INSERT, its id reserved
+    first (the event's hash covers it); elsewhere inserted, then updated."""
     at = at or timezone.now()
+    inserting = dossier._state.adding
+    if inserting:
+        if connection.vendor == "postgresql":
+            dossier.pk = _reserve_dossier_id()
+        else:
+            dossier.save(force_insert=True)
+            inserting = False
     event = DossierEvent(
         dossier=dossier,
         sequence=dossier.event_count + 1,
@@ -153,7 +162,8 @@ def _record(
         previous_hash=dossier.head_hash,
     )
     event.hash = event_hash(event.previous_hash, event.hashed_payload())
-    event.save()
+    if not inserting:
+        event.save()
     dossier.status = event.to_status
     if command in (Command.REQUEST_SUPPLEMENT, Command.REQUEST_PAYMENT):
         dossier.paused_from = event.from_status  # where `supplement` / `pay` will resume
@@ -163,12 +173,22 @@ def _record(
     dossier.head_hash = event.hash
     if update:
         update(dossier)
-    if updated_fields is None:
+    if inserting:
+        dossier.save(force_insert=True)
+        event.save()
+    elif updated_fields is None:
         dossier.save()
     else:
         dossier.save(update_fields=[*updated_fields, "status", "paused_from", "event_count", "head_hash"])
     hooks.run(dossier, event)
     return event
+
+
+def _reserve_dossier_id() -> int:
+    table = Dossier._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [connection.ops.quote_name(table)])
+        return int(cursor.fetchone()[0])
 
 
 def _command(
@@ -230,11 +250,13 @@ def create_draft(
     channel: int = Channel.ONLINE,
     assisted: bool = False,
     receives: bool | None = None,
+    save: bool = True,
 ) -> Dossier:
     """A draft of `actor`'s own (a citizen) or, for an official at the counter, of `applicant`. With
     `assisted`, someone (a community team member) prepares it for `applicant`: it has no owner account
     until `submit_on_behalf` files it, and only those `hooks.draft_access` admits may work on it.
-    `receives`: whether `agency` receives `procedure`, when the caller has just read it (`create_and_submit`)."""
+    `receives`: whether `agency` receives `procedure`, when the caller has just read it; `save=False`: the
+    draft is returned unsaved, for `create_and_submit` to insert once, already submitted."""
     if assisted and applicant is None:
         raise DomainError(
             _("Thiếu họ tên người nộp."), errors=[FieldError("applicant_name", _("Vui lòng nhập họ tên."))]
@@ -262,7 +284,7 @@ def create_draft(
         raise DomainError(
             _("Thiếu họ tên người nộp."), errors=[FieldError("applicant_name", _("Vui lòng nhập họ tên."))]
         )
-    return Dossier.objects.create(
+    draft = Dossier(
         procedure=procedure,
         agency=agency,
         applicant=actor if actor.is_citizen and not assisted else None,
@@ -275,6 +297,9 @@ def create_draft(
         result_delivery=result_delivery,
         channel=channel,
     )
+    if save:
+        draft.save(force_insert=True)
+    return draft
 
 
 def _require_draft_owner(dossier: Dossier, actor: User) -> None:
@@ -378,7 +403,11 @@ def submission_errors(dossier: Dossier, documents_required: bool | None = None) 
     )
     if not mandatory:  # nothing to look for among the files
         return errors
-    attached = set(dossier.files.filter(kind=FileKind.COMPONENT).values_list("requirement_id", flat=True))
+    attached = (
+        set(dossier.files.filter(kind=FileKind.COMPONENT).values_list("requirement_id", flat=True))
+        if dossier.pk is not None
+        else set()  # not saved yet (`create_and_submit`): no files
+    )
     for requirement in mandatory:
         if requirement.pk not in attached:
             errors.append(
@@ -447,9 +476,9 @@ def create_and_submit(
             form_data=form_data,
             result_delivery=result_delivery,
             receives=receives,
+            save=False,
         )
-        # Inserted by this transaction, so no one else can see the row yet: no need to read it back
-        # under a lock as `submit` does.
+        # Not saved yet: `_record` inserts it already submitted (no one else can see it, so no lock).
         _submit_locked(draft, actor=actor, at=at, documents_required=documents_required)
     log.info("dossier_submitted", dossier=draft.code, procedure=procedure.code)
     return draft
