@@ -15,22 +15,22 @@ from ninja.security import HttpBearer
 from mekong.accounts.actions import record_api_token_use
 from mekong.accounts.models import ApiToken
 from mekong.accounts.tokens import hash_secret, looks_like_secret
+from mekong.core.lookups import CompiledGet
+
+# Compiled once (`core.lookups`): every API request looks its token up.
+TOKEN_BY_HASH = CompiledGet(
+    lambda key_hash: ApiToken.objects.select_related("user").filter(key_hash=key_hash), key_hash=str
+)
 
 
 def find_live_token(secret: str) -> ApiToken | None:
     """The token a secret belongs to, if it is neither expired nor revoked and its user is active."""
     if not looks_like_secret(secret):
         return None
-    # get(), not first(): key_hash is unique, so there is nothing to order.
-    try:
-        return ApiToken.objects.select_related("user").get(
-            key_hash=hash_secret(secret),
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            user__is_active=True,
-        )
-    except ApiToken.DoesNotExist:
+    token = TOKEN_BY_HASH(key_hash=hash_secret(secret))
+    if token is None or token.revoked_at is not None or token.expires_at <= timezone.now():
         return None
+    return token if token.user.is_active else None
 
 
 class BearerToken(HttpBearer):

@@ -34,6 +34,7 @@ from mekong.accounts.auth import bearer_token
 from mekong.accounts.models import ApiToken, User
 from mekong.catalog.models import Agency, Procedure, RequiredDocument
 from mekong.core.errors import DomainError, FieldError, NotFound, PermissionDenied
+from mekong.core.lookups import CompiledGet
 from mekong.dossiers import actions, selectors
 from mekong.dossiers.lookup import LookupRateLimited, lookup_status
 from mekong.dossiers.models import Dossier, DossierFile, DossierStatus, IdempotencyKey, IssuedDocument
@@ -146,9 +147,13 @@ def _one(rows: QuerySet[M]) -> M | None:
         return None
 
 
+# Compiled once: these two look-ups run on every filing request (see `core.lookups`).
+PROCEDURE_BY_CODE = CompiledGet(lambda code: Procedure.objects.filter(code=code), code=str)
+AGENCY_BY_CODE = CompiledGet(lambda code: Agency.objects.filter(code=code), code=str)
+
+
 def _procedure(code: str) -> Procedure:
-    # get(), not first(): the code is unique, and first() would order by the procedure's field name (a join).
-    procedure = _one(Procedure.objects.filter(code=code.strip()))
+    procedure = PROCEDURE_BY_CODE(code=code.strip())
     if procedure is None:
         message = _("Không có thủ tục hành chính mã “{procedure_code}”.")
         raise DomainError(
@@ -160,7 +165,7 @@ def _procedure(code: str) -> Procedure:
 
 
 def _agency(code: str, field: str = "agency") -> Agency:
-    agency = _one(Agency.objects.filter(code=code.strip().upper()))
+    agency = AGENCY_BY_CODE(code=code.strip().upper())
     if agency is None:
         message = _("Không có cơ quan mã “{agency_code}”.")
         raise DomainError(
@@ -491,7 +496,7 @@ def officer_queue_counts(request: HttpRequest, filters: Query[QueueCountFilters]
 def _queue_agency(code: str | None) -> Agency | None:
     if not code:
         return None
-    agency = _one(Agency.objects.filter(code=code.strip().upper()))
+    agency = AGENCY_BY_CODE(code=code.strip().upper())
     if agency is None:
         raise NotFound(_("Không có cơ quan mã “{agency_code}”."), agency_code=code)
     return agency
