@@ -234,13 +234,19 @@ def main() -> None:
             step(f"Sức chịu tải — {scenario}: {args.users} người dùng liên tục, {args.seconds} s")
             capacity[scenario] = measure(scenario, host, args.users, args.seconds, env, work)
             print(f"  {capacity[scenario]}", flush=True)
+            if scenario == "submit":
+                step("IOC: hồ sơ còn chờ worker khi tải dừng, và thời gian để worker cập nhật hết")
+                backlog = ioc_backlog(args.database_url)
+                print(f"  {backlog}", flush=True)
         for scenario in SCENARIOS:
             step(f"Độ trễ — {scenario}: {args.users} người dùng, nghỉ ~{args.pace:g} s giữa hai yêu cầu")
             paced[scenario] = measure(scenario, host, args.users, args.seconds, env, work, pace=args.pace)
             print(f"  {paced[scenario]}", flush=True)
-        step("IOC: chờ worker cập nhật hết các hồ sơ đang chờ (số liệu sau khi giao dịch hoàn tất)")
-        backlog = ioc_backlog(args.database_url)
-        print(f"  {backlog}", flush=True)
+        step("IOC: mọi hồ sơ đã nộp đều có số liệu")
+        final = ioc_backlog(args.database_url)
+        print(f"  {final}", flush=True)
+        if final["facts"] != final["submitted_dossiers"]:
+            raise SystemExit("the IOC worker did not keep every submitted dossier's figures")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -263,6 +269,7 @@ def main() -> None:
         "capacity": capacity,
         "paced": paced,
         "ioc_backlog": backlog,
+        "ioc_at_end": final,
         "goals": {
             "lookup_ratio_min": GOALS["lookup"],
             "submit_ratio_min": GOALS["submit"],

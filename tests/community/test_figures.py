@@ -184,6 +184,18 @@ def test_assisted_dossiers_and_their_share_of_online_dossiers(towns: Towns) -> N
     )
     monthly = dict(figures.assisted_by_month(figures.Scope(), since=today.replace(day=1), until=today))
     assert monthly[today.replace(day=1)] == figures.AssistedShare(4, 1)
+    # The IOC panel's count (from the assisted submissions alone) agrees, scope and period alike.
+    assert figures.assisted_count(figures.Scope(), since=today, until=today) == 1
+    assert figures.assisted_count(figures.Scope(frozenset({shop.agency.pk})), since=today, until=today) == 1
+    assert (
+        figures.assisted_count(figures.Scope(frozenset({towns.a.agency.pk})), since=today, until=today) == 0
+    )
+    assert (
+        figures.assisted_count(
+            figures.Scope(), since=today - timedelta(days=9), until=today - timedelta(days=1)
+        )
+        == 0
+    )
 
 
 @pytest.mark.django_db

@@ -22,7 +22,11 @@ class CommunityTeamsPanel(Panel):
         sizes = figures.team_sizes(scope)
         since, until = context.period.start, context.period.end
         activities = sum(row.count for row in figures.activity_counts(scope, since=since, until=until))
-        assisted = figures.assisted_share(scope, since=since, until=until)
+        # The online total from the IOC's counters (filed online in the period, same agencies): no scan of
+        # the dossiers on each refresh. Only the assisted ones are counted here.
+        assisted = figures.AssistedShare(
+            online=context.counters.online, assisted=figures.assisted_count(scope, since=since, until=until)
+        )
         return [
             Figure(_("Ấp, khu vực có tổ hoạt động"), round(coverage.percent or 0.0, 1), "%"),
             Figure(_("Số tổ"), sizes.team_count),
