@@ -38,6 +38,16 @@ def stored() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], set[tuple[Any,
     )
 
 
+def forget_figures_and_mark_every_dossier(shop: OneStopShop) -> None:
+    """As if every dossier's events had been marked and no task had run yet."""
+    DossierFact.objects.all().delete()
+    AgencyDay.objects.all().delete()
+    ProcedureDay.objects.all().delete()
+    PendingFact.objects.bulk_create(
+        [PendingFact(dossier_id=pk) for pk in shop.agency.dossiers.values_list("pk", flat=True)]
+    )
+
+
 @pytest.fixture
 def deferred(settings: Any) -> None:
     settings.MEKONG_IOC_DEFERRED = True
@@ -85,12 +95,7 @@ def test_the_same_history_in_transaction_and_deferred_stores_the_same(
     settings.MEKONG_IOC_DEFERRED = False
     request.getfixturevalue("march")
     in_transaction = stored()
-    DossierFact.objects.all().delete()
-    AgencyDay.objects.all().delete()
-    ProcedureDay.objects.all().delete()
-    PendingFact.objects.bulk_create(
-        [PendingFact(dossier_id=pk) for pk in shop.agency.dossiers.values_list("pk", flat=True)]
-    )
+    forget_figures_and_mark_every_dossier(shop)
     aggregates.process_pending()
     assert stored() == in_transaction
 
@@ -152,12 +157,7 @@ def test_workers_share_the_pending_without_counting_twice(shop: OneStopShop, vie
         for hour in (8, 9, 10, 14):
             received(shop, vn(2025, 3, day, hour))
     expected = stored()
-    DossierFact.objects.all().delete()
-    AgencyDay.objects.all().delete()
-    ProcedureDay.objects.all().delete()
-    PendingFact.objects.bulk_create(
-        [PendingFact(dossier_id=pk) for pk in shop.agency.dossiers.values_list("pk", flat=True)]
-    )
+    forget_figures_and_mark_every_dossier(shop)
     done: list[int] = []
     failures: list[BaseException] = []
     start = threading.Barrier(3)
