@@ -7,6 +7,7 @@ agency (`accounts.permissions.can_act`). The state machine (`dossiers.states`) d
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +36,7 @@ from mekong.dossiers.models import (
     DossierFile,
     DossierStatus,
     FileKind,
+    IdempotencyKey,
     ResultDelivery,
 )
 from mekong.dossiers.states import (
@@ -918,3 +920,33 @@ def _required_text(value: str, field: str, message: Any) -> str:
     if not value:
         raise DomainError(message, errors=[FieldError(field, message)])
     return value
+
+
+# --- Idempotency-Key (the API's `idempotent`) --------------------------------------------------------------
+# Plain statements: the model's ORM save cost more than the round trip on the API's busiest write path. The
+# model stays the way to read them.
+
+
+def _write_idempotency_key(sql: str, params: list[Any]) -> None:
+    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    as_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=table, json=as_json), params)
+
+
+def reserve_idempotency_key(user: User, key: str, fingerprint: str, *, in_progress: int) -> None:
+    """First statement of a keyed request's transaction: a key already stored, or being stored by a racing
+    request, fails the unique (user, key) index here (IntegrityError), before any work."""
+    _write_idempotency_key(
+        "INSERT INTO {table} (user_id, key, request_hash, response_status, response_body, created_at) "
+        "VALUES (%s, %s, %s, %s, {json}, %s)",
+        [user.pk, key, fingerprint, in_progress, "{}", timezone.now()],
+    )
+
+
+def answer_idempotency_key(user: User, key: str, status: int, response: dict[str, Any]) -> None:
+    """Last statement of the keyed request's transaction: the answer a repeat of the request will get."""
+    _write_idempotency_key(
+        "UPDATE {table} SET response_status = %s, response_body = {json} WHERE user_id = %s AND key = %s",
+        [status, json.dumps(response), user.pk, key],
+    )

@@ -19,10 +19,9 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -215,15 +214,6 @@ def _json(status: int, body: dict[str, Any]) -> JsonResponse:
     return JsonResponse(body, status=status)
 
 
-def _write_key(sql: str, params: list[Any]) -> None:
-    """The two writes of every keyed request, as plain statements (the model's ORM save cost more than
-    the round trip on the API's busiest write path). The model stays the way to read them."""
-    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
-    as_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(table=table, json=as_json), params)
-
-
 def idempotent(
     request: HttpRequest, key: str | None, body: Any, run: Callable[[], tuple[int, dict[str, Any]]]
 ) -> JsonResponse:
@@ -241,17 +231,10 @@ def idempotent(
     inserted = False
     try:
         with transaction.atomic():
-            _write_key(
-                "INSERT INTO {table} (user_id, key, request_hash, response_status, response_body, created_at) "
-                "VALUES (%s, %s, %s, %s, {json}, %s)",
-                [user.pk, key, fingerprint, IN_PROGRESS, "{}", timezone.now()],
-            )
+            actions.reserve_idempotency_key(user, key, fingerprint, in_progress=IN_PROGRESS)
             inserted = True
             status, response = run()
-            _write_key(
-                "UPDATE {table} SET response_status = %s, response_body = {json} WHERE user_id = %s AND key = %s",
-                [status, json.dumps(response), user.pk, key],
-            )
+            actions.answer_idempotency_key(user, key, status, response)
         return _json(status, response)
     except IntegrityError:
         if inserted:  # the work itself broke a constraint: not ours to explain
