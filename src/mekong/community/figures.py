@@ -17,7 +17,7 @@ commune its own. A team counts as *active* on a day when it is not dissolved and
 member; a hamlet is *covered* when it has an active team. Teams and activities are counted by the team's
 agency (the commune's People's Committee), hamlets by the commune they belong to, dossiers by the
 agency that received them. Every function costs a fixed number of queries, whatever the size of the
-province.
+province; the online dossiers come from the IOC's day counters (`ioc.models.AgencyDay`), not the dossiers.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -45,9 +45,10 @@ from mekong.community.models import (
 )
 from mekong.community.selectors import hamlets_of_units, today
 from mekong.core.errors import PermissionDenied
-from mekong.dossiers.models import Channel, Dossier
+from mekong.dossiers.models import Channel
 from mekong.dossiers.workdays import VIETNAM_TZ
 from mekong.geo.models import AdministrativeUnit, UnitLevel
+from mekong.ioc.models import AgencyDay
 
 COVERAGE_GOAL = Fraction(1)
 NO_FIGURES = _("Bạn không được xem số liệu của đơn vị này.")
@@ -62,10 +63,6 @@ class Scope:
     def teams(self) -> QuerySet[Team]:
         teams = Team.objects.all()
         return teams if self.agency_ids is None else teams.filter(agency_id__in=sorted(self.agency_ids))
-
-    def dossiers(self) -> QuerySet[Dossier]:
-        dossiers = Dossier.objects.filter(code__isnull=False)
-        return dossiers if self.agency_ids is None else dossiers.filter(agency_id__in=sorted(self.agency_ids))
 
     def communes(self) -> QuerySet[Agency]:
         """Commune People's Committees (with a unit) in scope."""
@@ -330,21 +327,45 @@ def activities_by_month(
 
 
 # --- assisted submission --------------------------------------------------------------------------------------
+#
+# The share's denominator, online dossiers filed in the period, comes from the IOC's day counters
+# (`ioc.models.AgencyDay.online`): a dossier filed online adds 1 to its receiving agency's row of the
+# Vietnam-local day it was submitted, in the transaction of the submission (or right after it, with a broker),
+# so a period is a sum over at most one row per agency and day, never a scan of the dossiers. That is the
+# same set the dossiers would give: submitted (a code, a status and `submitted_at` are stamped together),
+# channel online, by the dossier's agency, local date of `submitted_at` from `since` to `until` inclusive —
+# `_moment(since) <= submitted_at < _moment(until + 1 day)`. The numerator is read from the assisted
+# submissions (a small table), joined to their dossiers by key.
 
 
 def _moment(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=VIETNAM_TZ)
 
 
-def _online_dossiers(scope: Scope, since: date, until: date) -> QuerySet[Dossier]:
-    return scope.dossiers().filter(
-        channel=Channel.ONLINE,
-        submitted_at__gte=_moment(since),
-        submitted_at__lt=_moment(until + timedelta(days=1)),
+def _online_by_month(scope: Scope, since: date, until: date) -> dict[date, int]:
+    """Online dossiers filed since..until, per month (first day), from the IOC's counters: one query."""
+    days = AgencyDay.objects.filter(day__gte=since, day__lte=until)
+    if scope.agency_ids is not None:
+        days = days.filter(agency_id__in=sorted(scope.agency_ids))
+    rows = (
+        days.annotate(month=TruncMonth("day"))
+        .values_list("month")
+        .annotate(online=Sum("online"))
+        .order_by("month")
     )
+    return {_as_date(month): int(online or 0) for month, online in rows}
 
 
-_ASSISTED = Q(assistance__submitted_at__isnull=False)
+def _assisted_submissions(scope: Scope, since: date, until: date) -> QuerySet[AssistedSubmission]:
+    filed = AssistedSubmission.objects.filter(
+        submitted_at__isnull=False,
+        dossier__channel=Channel.ONLINE,
+        dossier__submitted_at__gte=_moment(since),
+        dossier__submitted_at__lt=_moment(until + timedelta(days=1)),
+    )
+    if scope.agency_ids is not None:
+        filed = filed.filter(dossier__agency_id__in=sorted(scope.agency_ids))
+    return filed
 
 
 @dataclass(frozen=True)
@@ -363,38 +384,43 @@ class AssistedShare:
 
 
 def assisted_share(scope: Scope, *, since: date, until: date) -> AssistedShare:
-    """Online dossiers submitted since..until (by the receiving agency) and how many a team filed."""
-    counts = _online_dossiers(scope, since, until).aggregate(
-        online=Count("pk"), assisted=Count("pk", filter=_ASSISTED)
-    )
-    return AssistedShare(online=counts["online"], assisted=counts["assisted"])
+    """Online dossiers submitted since..until (by the receiving agency, from the IOC's counters) and how
+    many a team filed. Two queries, whatever the number of dossiers."""
+    online = sum(_online_by_month(scope, since, until).values())
+    return AssistedShare(online=online, assisted=assisted_count(scope, since=since, until=until))
 
 
 def assisted_count(scope: Scope, *, since: date, until: date) -> int:
     """Online dossiers a team filed since..until (by the receiving agency): read from the assisted
     submissions, a small table, so it costs the same at a million dossiers (the IOC dashboard asks on every
     refresh and takes the online total from its own counters)."""
-    filed = AssistedSubmission.objects.filter(
-        submitted_at__isnull=False,
-        dossier__channel=Channel.ONLINE,
-        dossier__submitted_at__gte=_moment(since),
-        dossier__submitted_at__lt=_moment(until + timedelta(days=1)),
-    )
-    if scope.agency_ids is not None:
-        filed = filed.filter(dossier__agency_id__in=sorted(scope.agency_ids))
-    return filed.count()
+    return _assisted_submissions(scope, since, until).count()
 
 
 def assisted_by_month(scope: Scope, *, since: date, until: date) -> list[tuple[date, AssistedShare]]:
+    """`assisted_share` for each month of the period (the first and last partial), zeros included. Two
+    queries, whatever the number of dossiers."""
+    online = _online_by_month(scope, since, until)
     rows = (
-        _online_dossiers(scope, since, until)
-        .annotate(month=TruncMonth("submitted_at", tzinfo=VIETNAM_TZ))
+        _assisted_submissions(scope, since, until)
+        .annotate(month=TruncMonth("dossier__submitted_at", tzinfo=VIETNAM_TZ))
         .values_list("month")
-        .annotate(online=Count("pk"), assisted=Count("pk", filter=_ASSISTED))
+        .annotate(assisted=Count("pk"))
         .order_by("month")
     )
-    found = {_as_date(month): AssistedShare(online, assisted) for month, online, assisted in rows}
-    return [(month, found.get(month, AssistedShare(0, 0))) for month in months_between(since, until)]
+    assisted = {_as_date(month): count for month, count in rows}
+    return [
+        (month, AssistedShare(online.get(month, 0), assisted.get(month, 0)))
+        for month in months_between(since, until)
+    ]
+
+
+def _period_share(by_month: Iterable[tuple[date, AssistedShare]]) -> AssistedShare:
+    """The period's share from its months (they cut the period without overlap or gap)."""
+    months = list(by_month)
+    return AssistedShare(
+        online=sum(share.online for _m, share in months), assisted=sum(share.assisted for _m, share in months)
+    )
 
 
 # --- everything at once -----------------------------------------------------------------------------------------
@@ -434,6 +460,7 @@ def summary(scope: Scope, *, since: date | None = None, until: date | None = Non
     since = since or default_since
     until = until or default_until
     day = today()
+    by_month = assisted_by_month(scope, since=since, until=until)
     return Summary(
         since=since,
         until=until,
@@ -442,6 +469,6 @@ def summary(scope: Scope, *, since: date | None = None, until: date | None = Non
         coverage_by_commune=coverage_by_commune(scope, on=day),
         team_sizes=team_sizes(scope, on=day),
         activity_counts=activity_counts(scope, since=since, until=until),
-        assisted=assisted_share(scope, since=since, until=until),
-        assisted_by_month=assisted_by_month(scope, since=since, until=until),
+        assisted=_period_share(by_month),
+        assisted_by_month=by_month,
     )
