@@ -84,6 +84,7 @@ def test_processing_the_pending_gives_what_the_events_gave_in_their_transactions
     deferred_figures = march_figures(viewer)
     counts = deferred_figures["counts"]
     assert (counts["handled"], counts["on_time"], counts["late"]) == (9, 6, 3)  # as test_march_on_time_rate
+    assert (counts["processed_days"], counts["processed"]) == (19, 4)  # 2.2, as test_rebuild_gives_…
     aggregates.rebuild()
     assert stored() == deferred_rows
     assert march_figures(viewer) == deferred_figures

@@ -77,6 +77,11 @@ def test_rebuild_gives_the_same_figures_as_the_events_did(viewer: Any, march: di
     by_procedure = aggregates.nonzero_rows(ProcedureDay, ("day", "agency_id", "procedure_id"))
     figures = selectors.summary(viewer, None, month_of(date(2025, 3, 1)), now=date(2025, 4, 10))
     assert len(facts) == 11
+    # 2.2 is among what is compared: d1, d2, d3, d4, all filed on the 3rd, processed on the 5th, 10th, 12th
+    # and 4th: 2 + 7 + 9 + 1 = 19 days over 4 dossiers; d9 (February, 1 day) is the previous period's.
+    assert (figures["counts"]["processed_days"], figures["counts"]["average_handling_days"]) == (19, 4.75)
+    assert (figures["previous_counts"]["processed_days"], figures["previous_counts"]["processed"]) == (1, 1)
+    assert DossierFact.objects.filter(handling_days__gt=0).count() == 5  # d1–d4 and d9
 
     report = aggregates.rebuild()
 

@@ -59,6 +59,13 @@ def _next_day(expression: str) -> str:
     return f"date({expression}, '+1 day')"
 
 
+def _days_between(earlier: str, later: str) -> str:
+    """Calendar days from the date `earlier` to the date `later` (both SQL date expressions), an integer."""
+    if _postgres():
+        return f"(({later}) - ({earlier}))"  # date − date is an integer in PostgreSQL
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
 def _timestamp_param() -> str:
     return "CAST(%(due)s AS timestamptz)" if _postgres() else "%(due)s"
 
@@ -157,6 +164,8 @@ def fact_sql(*, subset: bool) -> str:
           CASE WHEN x.end_day IS NOT NULL AND x.supplement_count <= 1 AND (x.due IS NULL OR x.ended_at <= x.due)
             THEN 1 ELSE 0 END AS on_time,
           CASE WHEN x.end_status = 9 THEN 1 ELSE 0 END AS processed,
+          CASE WHEN x.end_status = 9 THEN COALESCE({_days_between("x.start_day", "x.end_day")}, 0) ELSE 0 END
+            AS handling_days,
           x.e_result,
           CASE WHEN x.channel = 2 THEN 1 ELSE 0 END AS online,
           CASE WHEN x.channel = 2 AND (x.requires_e_result = 0 OR x.e_result = 1) THEN 1 ELSE 0 END
@@ -228,6 +237,7 @@ def contributions(fact: Mapping[str, Any]) -> dict[Key, dict[str, int]]:
         withdrawn=1 if end_status == 7 else 0,
         stopped=1 if end_status == 8 else 0,
         processed=fact["processed"],
+        processed_days=fact["handling_days"] if fact["processed"] else 0,
         e_result=1 if fact["processed"] and fact["e_result"] else 0,
     )
     add(fact["stop_day"], ontrack=-1)
@@ -268,6 +278,7 @@ def _contribution_selects() -> str:
                 "withdrawn": "CASE WHEN end_status = 7 THEN 1 ELSE 0 END",
                 "stopped": "CASE WHEN end_status = 8 THEN 1 ELSE 0 END",
                 "processed": "processed",
+                "processed_days": "processed * handling_days",
                 "e_result": "processed * e_result",
             },
         ),

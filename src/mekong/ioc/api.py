@@ -5,8 +5,10 @@ Bearer token or the signed-in session of the dashboard page. `GET /public` needs
 
 * ``GET /summary`` — total score, groups and indicators for an agency (default: the viewer's top agency)
   and a period (``period=month|quarter|year|custom``, ``date`` in it, or ``start``/``end``), with the
-  previous period, its units below, the communes for the map, and the extra panels.
-* ``GET /procedures`` — the same period per procedure.
+  previous period, its units below, the communes for the map, and the extra panels. An informational
+  indicator (cap 0: 2.2, the average handling time) has its figure in ``value`` (days), no ``rate`` and no
+  points; every ``counts`` has ``average_handling_days``.
+* ``GET /procedures`` — the same period per procedure (counts, with the average handling time).
 * ``GET /trend`` — month by month.
 * ``GET /late`` — open dossiers past their appointment (``soon=true``: due within two days).
 * ``GET /public`` — the province's scores, for the transparency page.

@@ -11,7 +11,11 @@ Period rules (docs/decisions/0007-ioc-aggregates.md):
   first day (filed in the period, or carried over from before);
 * it is on time when it ended in the period no later than its appointment, or is still open at the end of
   the period (measured at the end of that day, or today for the current period) and its appointment day has
-  not passed; more than one supplement request makes it late; waiting for the citizen does not count.
+  not passed; more than one supplement request makes it late; waiting for the citizen does not count;
+* its handling time (2.2, shown but not scored) counts in the period it was processed in: calendar days from
+  the day it was filed to the day it was processed.
+
+An indicator whose cap is 0 is informational: shown with its figure, never scored (`IndicatorSpec.scored`).
 """
 
 from __future__ import annotations
@@ -125,6 +129,7 @@ class Counters:
     withdrawn: int = 0
     stopped: int = 0
     processed: int = 0
+    processed_days: int = 0  # calendar days from filing to processing, summed over `processed`
     e_result: int = 0
     online: int = 0
     online_counted: int = 0
@@ -196,6 +201,18 @@ def on_time_rate(counters: Counters) -> Rate:
     return rate_of(counters.on_time, counters.handled)
 
 
+def handling_time(counters: Counters) -> Rate:
+    """2.2 as a ratio: days from filing to processing, summed ÷ dossiers processed in the period. Its value is
+    an average in days, not a share."""
+    return rate_of(counters.processed_days, counters.processed)
+
+
+def average_handling_days(counters: Counters) -> float | None:
+    """2.2: the average calendar days from filing to processing of the dossiers processed in the period;
+    None when none was processed. Refused, withdrawn, stopped and open dossiers do not count."""
+    return handling_time(counters).value
+
+
 def satisfaction_rate(counters: Counters) -> Rate | None:
     """6.3: 100 % − (late rate + share of rated dossiers rated 1–2 stars), as a rate over 10,000."""
     on_time = on_time_rate(counters).value
@@ -206,10 +223,12 @@ def satisfaction_rate(counters: Counters) -> Rate | None:
 
 
 def rates(counters: Counters, catalog_figures: CatalogFigures) -> dict[str, Rate | None]:
-    """Every indicator the platform's data supports, by code; None where there is no data source."""
+    """Every indicator the platform's data supports, by code; None where there is no data source. The
+    informational 2.2 is a ratio too (`handling_time`), whose value is in days."""
     return {
         "1.3": rate_of(catalog_figures.complete, catalog_figures.procedures),
         "2.1": on_time_rate(counters),
+        "2.2": handling_time(counters),
         "3.1": rate_of(catalog_figures.online, catalog_figures.procedures),
         "3.2": rate_of(catalog_figures.online_with_dossier, catalog_figures.online),
         "3.3": rate_of(counters.online_counted, counters.received),
@@ -247,9 +266,14 @@ class IndicatorSpec:
     name: str
     name_en: str
     cap: float
-    target: float
+    target: float | None  # None only for an informational indicator
     source: str
     provenance: str
+
+    @property
+    def scored(self) -> bool:
+        """False for an informational indicator (cap 0): shown with its figure, never given points."""
+        return self.cap > 0
 
 
 @dataclass(frozen=True)
@@ -261,7 +285,8 @@ class Weights:
 
 
 def load_weights(document: Mapping[str, Any]) -> Weights:
-    """Check and read the weights document; every group's indicators add up to the group's points."""
+    """Check and read the weights document; every group's indicators add up to the group's points. An
+    indicator with cap 0 is informational and may have no target (null)."""
     if document.get("format") != "mekong.ioc.indicators/1":
         raise WeightsError("unknown format")
     groups = tuple(
@@ -275,7 +300,7 @@ def load_weights(document: Mapping[str, Any]) -> Weights:
             name=str(i["name"]),
             name_en=str(i["name_en"]),
             cap=float(i["cap"]),
-            target=float(i["target"]),
+            target=None if i.get("target") is None else float(i["target"]),
             source=str(i["source"]),
             provenance=str(i["provenance"]),
         )
@@ -285,10 +310,13 @@ def load_weights(document: Mapping[str, Any]) -> Weights:
     for indicator in indicators:
         if indicator.group not in group_codes:
             raise WeightsError(f"{indicator.code}: unknown group {indicator.group}")
-        if not 0 < indicator.target <= 1:
-            raise WeightsError(f"{indicator.code}: the target is a rate in (0, 1]")
         if indicator.cap < 0:
             raise WeightsError(f"{indicator.code}: negative cap")
+        if indicator.target is None:
+            if indicator.scored:
+                raise WeightsError(f"{indicator.code}: a scored indicator needs a target")
+        elif not 0 < indicator.target <= 1:
+            raise WeightsError(f"{indicator.code}: the target is a rate in (0, 1]")
         if indicator.source not in SOURCES:
             raise WeightsError(f"{indicator.code}: unknown source {indicator.source}")
     for group in groups:
@@ -316,8 +344,10 @@ class IndicatorScore:
 
     @property
     def points(self) -> float | None:
-        if self.rate is None or self.rate.value is None:
+        """None when not measured, and always for an informational indicator."""
+        if self.rate is None or self.rate.value is None or not self.spec.scored:
             return None
+        assert self.spec.target is not None  # load_weights: a scored indicator has one
         return round(points(self.rate.value, self.spec.cap, self.spec.target), 2)
 
 
@@ -332,7 +362,7 @@ class GroupScore:
 
     @property
     def measured_cap(self) -> float:
-        return sum(i.spec.cap for i in self.indicators if i.measured)
+        return sum(i.spec.cap for i in self.indicators if i.measured and i.spec.scored)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ class Counters(models.Model):
     withdrawn = models.IntegerField(default=0)
     stopped = models.IntegerField(default=0)
     processed = models.IntegerField(default=0)
+    # Calendar days from filing to processing of the dossiers processed that day (indicator 2.2).
+    processed_days = models.IntegerField(default=0)
     e_result = models.IntegerField(default=0)
     online = models.IntegerField(default=0)
     online_counted = models.IntegerField(default=0)
@@ -55,6 +57,7 @@ COUNTER_COLUMNS: tuple[str, ...] = (
     "withdrawn",
     "stopped",
     "processed",
+    "processed_days",
     "e_result",
     "online",
     "online_counted",
@@ -122,6 +125,8 @@ class DossierFact(models.Model):
     end_status = models.SmallIntegerField(null=True)
     on_time = models.SmallIntegerField(default=0)
     processed = models.SmallIntegerField(default=0)
+    # Processed (end status 9): calendar days from the filing day to the end day; otherwise 0.
+    handling_days = models.IntegerField(default=0)
     e_result = models.SmallIntegerField(default=0)
     online = models.SmallIntegerField(default=0)
     online_counted = models.SmallIntegerField(default=0)
@@ -153,6 +158,7 @@ FACT_COLUMNS: tuple[str, ...] = (
     "end_status",
     "on_time",
     "processed",
+    "handling_days",
     "e_result",
     "online",
     "online_counted",

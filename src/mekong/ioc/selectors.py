@@ -350,6 +350,20 @@ def _rate_value(rate: indicators.Rate | None) -> float | None:
     return round(value, 4) if value is not None else None
 
 
+def _days(value: float | None) -> float | None:
+    return round(value, 2) if value is not None else None
+
+
+def _shown(item: indicators.IndicatorScore | None) -> tuple[float | None, float | None]:
+    """(rate, value) of an indicator: a scored one has a rate (a share), an informational one (2.2) a value
+    in its own unit (days), never both."""
+    if item is None:
+        return None, None
+    if item.spec.scored:
+        return _rate_value(item.rate), None
+    return None, _days(item.rate.value if item.rate is not None else None)
+
+
 def scorecard(counters: Counters, catalog_figures: CatalogFigures) -> tuple[Scorecard, dict[str, Any]]:
     by_code = indicators.rates(counters, catalog_figures)
     return indicators.score(weights(), by_code), by_code
@@ -365,6 +379,8 @@ def scorecard_json(current: Scorecard, previous: Scorecard | None = None) -> dic
         items = []
         for item in group.indicators:
             old = before_indicators.get(item.spec.code)
+            rate, value = _shown(item)
+            previous_rate, previous_value = _shown(old)
             items.append(
                 {
                     "code": item.spec.code,
@@ -372,12 +388,15 @@ def scorecard_json(current: Scorecard, previous: Scorecard | None = None) -> dic
                     "cap": item.spec.cap,
                     "target": item.spec.target,
                     "source": item.spec.source,
+                    "informational": not item.spec.scored,
                     "measured": item.measured,
-                    "rate": _rate_value(item.rate),
+                    "rate": rate,
+                    "value": value,
                     "numerator": item.rate.numerator if item.rate else None,
                     "denominator": item.rate.denominator if item.rate else None,
                     "points": item.points,
-                    "previous_rate": _rate_value(old.rate) if old else None,
+                    "previous_rate": previous_rate,
+                    "previous_value": previous_value,
                     "previous_points": old.points if old else None,
                 }
             )
@@ -419,6 +438,7 @@ def _counts_json(c: Counters) -> dict[str, Any]:
         "open_at_end": c.open_at_end,
         "on_time_rate": round(rate, 4) if rate is not None else None,
         "average_rating": round(c.rating_sum / c.ratings, 2) if c.ratings else None,
+        "average_handling_days": _days(indicators.average_handling_days(c)),
     }
 
 

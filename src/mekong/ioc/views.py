@@ -107,7 +107,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "ioc/dashboard.html", context)
 
 
-def _rows(figures: dict[str, Any]) -> list[list[Any]]:
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 2)
+
+
+def _rows(figures: dict[str, Any], procedures: list[dict[str, Any]]) -> list[list[Any]]:
+    """The export: the indicators (an informational one, 2.2, has a value instead of a rate and points), the
+    units below, the procedures."""
     rows: list[list[Any]] = [
         [
             _("Mã"),
@@ -118,6 +124,8 @@ def _rows(figures: dict[str, Any]) -> list[list[Any]]:
             _("Điểm"),
             _("Điểm tối đa"),
             _("Kỳ trước (điểm)"),
+            _("Giá trị"),
+            _("Kỳ trước (giá trị)"),
         ]
     ]
     for group in figures["groups"]:
@@ -134,17 +142,18 @@ def _rows(figures: dict[str, Any]) -> list[list[Any]]:
             ]
         )
         for item in group["indicators"]:
-            rate = item["rate"]
             rows.append(
                 [
                     item["code"],
                     item["name"],
                     item["numerator"],
                     item["denominator"],
-                    None if rate is None else round(rate * 100, 2),
+                    _percent(item["rate"]),
                     item["points"],
                     item["cap"],
                     item["previous_points"],
+                    item["value"],
+                    item["previous_value"],
                 ]
             )
     rows.append(["", _("Tổng điểm"), "", "", "", figures["total"], 100, figures["previous_total"]])
@@ -157,10 +166,10 @@ def _rows(figures: dict[str, Any]) -> list[list[Any]]:
             _("Đúng hạn"),
             _("Trễ hạn"),
             _("Tỷ lệ đúng hạn (%)"),
+            _("Thời gian giải quyết TB (ngày)"),
         ]
     )
     for child in figures["children"]:
-        rate = child["counts"]["on_time_rate"]
         rows.append(
             [
                 child["name"],
@@ -168,7 +177,33 @@ def _rows(figures: dict[str, Any]) -> list[list[Any]]:
                 child["counts"]["handled"],
                 child["counts"]["on_time"],
                 child["counts"]["late"],
-                None if rate is None else round(rate * 100, 2),
+                _percent(child["counts"]["on_time_rate"]),
+                child["counts"]["average_handling_days"],
+            ]
+        )
+    rows.append([])
+    rows.append(
+        [
+            _("Thủ tục"),
+            _("Mã thủ tục"),
+            _("Hồ sơ trong kỳ"),
+            _("Trễ hạn"),
+            _("Tỷ lệ đúng hạn (%)"),
+            _("Đã xử lý"),
+            _("Thời gian giải quyết TB (ngày)"),
+        ]
+    )
+    for procedure in procedures:
+        counts = procedure["counts"]
+        rows.append(
+            [
+                procedure["name"],
+                procedure["code"],
+                counts["handled"],
+                counts["late"],
+                _percent(counts["on_time_rate"]),
+                counts["processed"],
+                counts["average_handling_days"],
             ]
         )
     return rows
@@ -181,7 +216,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     figures = _figures(request, period)
     name = figures["agency"]["code"] if figures["agency"] else "tinh"
     filename = f"chi-so-766-{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    rows = _rows(figures)
+    agency_id = figures["agency"]["id"] if figures["agency"] else None
+    rows = _rows(figures, selectors.procedures(request.user, agency_id, period)["procedures"])
     title = [
         _("Chỉ số phục vụ người dân, doanh nghiệp"),
         figures["agency"]["name"] if figures["agency"] else _("Toàn tỉnh"),

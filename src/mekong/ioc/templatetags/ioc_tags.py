@@ -28,6 +28,14 @@ def percent(value: Any) -> str:
 
 
 @register.filter
+def days(value: Any) -> str:
+    """An average in days, one decimal: 6.5 → "6,5"; None → "—"."""
+    if value is None or value == "":
+        return "—"
+    return _vi(float(value), 1)
+
+
+@register.filter
 def signed(value: Any) -> str:
     if value is None:
         return "—"
