@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from dossiers.factories import OneStopShop
 from mekong.dossiers import actions
@@ -90,3 +91,33 @@ def test_rebuild_gives_the_same_figures_as_the_events_did(viewer: Any, march: di
     assert aggregates.nonzero_rows(AgencyDay, ("day", "agency_id")) == by_agency
     assert aggregates.nonzero_rows(ProcedureDay, ("day", "agency_id", "procedure_id")) == by_procedure
     assert selectors.summary(viewer, None, month_of(date(2025, 3, 1)), now=date(2025, 4, 10)) == figures
+
+
+def _indexes(model: Any) -> dict[str, tuple[tuple[str, ...], bool, bool]]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {
+        name: (tuple(found[name]["columns"]), found[name]["unique"], found[name]["primary_key"])
+        for name in found
+        if found[name]["index"] or found[name]["unique"] or found[name]["primary_key"]
+    }
+
+
+def test_rebuild_leaves_the_counters_indexed_and_later_events_still_count(
+    shop: OneStopShop, viewer: Any
+) -> None:
+    # The rebuild drops the counters' unique constraints and indexes while it loads (PostgreSQL) and makes
+    # them again: the upserts of later events need the unique constraints (ON CONFLICT).
+    received(shop, vn(2025, 3, 3))
+    before = {model: _indexes(model) for model in (AgencyDay, ProcedureDay, DossierFact)}
+    assert ("agency_id", "procedure_id", "day") in {
+        columns for columns, unique, _ in before[ProcedureDay].values() if unique
+    }
+
+    aggregates.rebuild()
+
+    assert {model: _indexes(model) for model in (AgencyDay, ProcedureDay, DossierFact)} == before
+    received(shop, vn(2025, 3, 3))
+    figures = selectors.summary(viewer, None, month_of(date(2025, 3, 1)), now=date(2025, 3, 31))
+    assert figures["counts"]["received"] == 2
+    assert ProcedureDay.objects.get(day=date(2025, 3, 3)).received == 2

@@ -516,25 +516,57 @@ class RebuildReport:
     seconds: float
 
 
+def _without_secondary_indexes(cursor: Any, tables: Sequence[str]) -> list[str]:
+    """PostgreSQL: drop the unique constraints and indexes of these (just emptied) tables, other than their
+    primary keys, and return the statements that create them again. Building an index once over the loaded
+    rows is faster than keeping it row by row (PostgreSQL's advice for populating a database: 9.6 → 7 s for
+    the procedure-day counters). The caller's transaction holds the tables: nobody sees them missing."""
+    recreate: list[str] = []
+    for table in tables:
+        name = table.strip('"')
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname",
+            [name],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY i.relname",
+            [name],
+        )
+        indexes = cursor.fetchall()
+        for constraint, definition in constraints:
+            quoted = connection.ops.quote_name(constraint)
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quoted}")
+            recreate.append(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
+        for index, definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(index)}")
+            recreate.append(definition)
+    return recreate
+
+
 def rebuild() -> RebuildReport:
     """Recompute every fact and counter from the dossiers and their events, in one transaction. Dossiers
-    marked pending meanwhile are refreshed after it, against the rebuilt facts (a no-op when it saw them)."""
+    marked pending meanwhile are refreshed after it, against the rebuilt facts (a no-op when it saw them).
+    Measured at a million dossiers in docs/benchmarks.md; why it cannot approach a single scan, decision 0010."""
     started = time.perf_counter()
     facts, procedure_days, agency_days = _table(DossierFact), _table(ProcedureDay), _table(AgencyDay)
     counters = ", ".join(COUNTER_COLUMNS)
     sums = ", ".join(f"SUM({c})" for c in COUNTER_COLUMNS)
+    recreate: list[str] = []
     with transaction.atomic(), connection.cursor() as cursor:
         if _postgres():
             # TRUNCATE rather than DELETE (a million dead rows cost more than the work itself). It holds the
             # three tables until commit: dashboards wait for the new figures instead of reading the old, and
             # a worker refreshing pending dossiers waits too, then diffs against the rebuilt facts
-            # (`_stored_facts`). More memory for the big sorts.
+            # (`_stored_facts`). More memory for the big sorts; no JIT, whose compilation of these wide
+            # statements costs more than it saves (14 → 10 s for the facts under load).
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            # Foreign keys are checked at commit; pending checks on these tables (rows written earlier in an
-            # enclosing transaction) would forbid TRUNCATE: run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute(f"TRUNCATE {procedure_days}, {agency_days}, {facts}")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            recreate = _without_secondary_indexes(cursor, (procedure_days, agency_days))
         else:
             for table in (procedure_days, agency_days, facts):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our tables)
@@ -554,6 +586,8 @@ def rebuild() -> RebuildReport:
             f"SELECT day, agency_id, {sums} FROM {procedure_days} GROUP BY day, agency_id"
         )
         agency_rows = cursor.rowcount
+        for statement in recreate:
+            cursor.execute(statement)
     if _postgres():
         # Fresh statistics for the planner; outside a transaction also the visibility map, so that the
         # dashboard's index-only scans need not visit the table.
