@@ -118,6 +118,40 @@ WHERE d.submitted_at <= %(end)s AND (e.ended_at IS NULL OR e.ended_at >= %(start
 """
 
 
+# Lower bounds for any rebuild of per-day aggregates (docs/decisions/0010-ioc-rebuild-bound.md): the
+# cheapest counter that custom date ranges need, one count per agency and local day over the dossier record
+# alone, written nowhere; and writing one narrow row per dossier, unlogged and unindexed.
+FLOOR_AGENCY_DAY = """
+SELECT COUNT(*) FROM (
+  SELECT agency_id, (submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, COUNT(*)
+  FROM dossiers_dossier WHERE submitted_at IS NOT NULL GROUP BY 1, 2) per_day
+"""
+FLOOR_WRITE = (
+    "CREATE UNLOGGED TABLE bench_floor_write AS SELECT id, agency_id, procedure_id FROM dossiers_dossier"
+)
+
+
+def floor_seconds(connection: Any, runs: int = 3) -> dict[str, float]:
+    """Best of `runs` for each lower bound, without JIT (as the rebuild runs)."""
+    best = {"agency_day_count_s": float("inf"), "write_one_row_per_dossier_s": float("inf")}
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+        for _ in range(runs):
+            started = time.perf_counter()
+            cursor.execute(FLOOR_AGENCY_DAY)
+            cursor.fetchone()
+            best["agency_day_count_s"] = min(best["agency_day_count_s"], time.perf_counter() - started)
+            cursor.execute("DROP TABLE IF EXISTS bench_floor_write")
+            started = time.perf_counter()
+            cursor.execute(FLOOR_WRITE)
+            best["write_one_row_per_dossier_s"] = min(
+                best["write_one_row_per_dossier_s"], time.perf_counter() - started
+            )
+            cursor.execute("DROP TABLE bench_floor_write")
+        cursor.execute("RESET jit")
+    return {name: round(value, 3) for name, value in best.items()}
+
+
 def timed_query(connection: Any, sql: str, params: dict[str, Any], runs: int = 3) -> tuple[float, float, int]:
     """Best of `runs`: seconds, on-time rate, dossiers counted."""
     best = float("inf")
@@ -216,6 +250,10 @@ def main() -> None:
     step("Tham chiếu phụ: cùng tỷ lệ, lấy điểm kết thúc và số lần yêu cầu bổ sung từ bảng sự kiện")
     events_scan_s, events_rate, events_handled = timed_query(connection, RAW_SCAN_EVENTS, bounds, runs=1)
     print(f"  {events_scan_s} s (on-time {events_rate:.4f} of {events_handled:,})", flush=True)
+
+    step("Cận dưới của mọi lần tính lại theo ngày: đếm hồ sơ theo cơ quan và ngày; ghi một dòng mỗi hồ sơ")
+    floor = floor_seconds(connection)
+    print(f"  {floor} (quét tham chiếu {raw_scan_s} s)", flush=True)
 
     step("Tính lại toàn bộ số liệu tổng hợp (rebuild), lần 1: bảng trống")
     first = aggregates.rebuild()
@@ -333,6 +371,15 @@ def main() -> None:
             "agency_days": report.agency_days,
         },
         "rebuild_to_scan": ratio,
+        "rebuild_floor": {
+            **floor,
+            "agency_day_count_to_scan": round(floor["agency_day_count_s"] / raw_scan_s, 2)
+            if raw_scan_s
+            else None,
+            "write_to_scan": round(floor["write_one_row_per_dossier_s"] / raw_scan_s, 2)
+            if raw_scan_s
+            else None,
+        },
         **results,
         "goals": {
             "dashboard_p50_ms": {

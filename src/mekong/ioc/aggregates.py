@@ -19,7 +19,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -49,7 +49,9 @@ def _postgres() -> bool:
 
 def _local_day(expression: str) -> str:
     if _postgres():
-        return f"(({expression}) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+        # A fixed offset rather than AT TIME ZONE 'Asia/Ho_Chi_Minh' (the zone's rules looked up for every
+        # value: 10 % of the rebuild's fact query); the same dates since 1975.
+        return f"(({expression}) AT TIME ZONE 'UTC' + interval '{VIETNAM_OFFSET_HOURS} hours')::date"
     return f"date({expression}, '+{VIETNAM_OFFSET_HOURS} hours')"
 
 
@@ -514,6 +516,7 @@ class RebuildReport:
     procedure_days: int
     agency_days: int
     seconds: float
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
 
 
 def _without_secondary_indexes(cursor: Any, tables: Sequence[str]) -> list[str]:
@@ -556,6 +559,15 @@ def rebuild() -> RebuildReport:
     counters = ", ".join(COUNTER_COLUMNS)
     sums = ", ".join(f"SUM({c})" for c in COUNTER_COLUMNS)
     recreate: list[str] = []
+    steps: dict[str, float] = {}
+    lap = time.perf_counter()
+
+    def done(step: str) -> None:
+        nonlocal lap
+        now = time.perf_counter()
+        steps[step] = round(now - lap, 3)
+        lap = now
+
     with transaction.atomic(), connection.cursor() as cursor:
         if _postgres():
             # TRUNCATE rather than DELETE (a million dead rows cost more than the work itself). It holds the
@@ -570,24 +582,30 @@ def rebuild() -> RebuildReport:
         else:
             for table in (procedure_days, agency_days, facts):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our tables)
+        done("empty")
         cursor.execute(
             f"INSERT INTO {facts} ({', '.join(FACT_COLUMNS)}) {fact_sql(subset=False)}",
             fact_params(),
         )
         dossiers = cursor.rowcount
+        done("facts")
         cursor.execute(
             f"INSERT INTO {procedure_days} (day, agency_id, procedure_id, {counters}) "  # noqa: S608
             f"SELECT day, agency_id, procedure_id, {sums} FROM ({_contribution_selects()}) c "
             "GROUP BY day, agency_id, procedure_id"
         )
         procedure_rows = cursor.rowcount
+        done("procedure_days")
         cursor.execute(
             f"INSERT INTO {agency_days} (day, agency_id, {counters}) "  # noqa: S608
             f"SELECT day, agency_id, {sums} FROM {procedure_days} GROUP BY day, agency_id"
         )
         agency_rows = cursor.rowcount
+        done("agency_days")
         for statement in recreate:
             cursor.execute(statement)
+        done("indexes")
+    done("commit")
     if _postgres():
         # Fresh statistics for the planner; outside a transaction also the visibility map, so that the
         # dashboard's index-only scans need not visit the table.
@@ -595,7 +613,10 @@ def rebuild() -> RebuildReport:
         with connection.cursor() as cursor:
             for table in (facts, procedure_days, agency_days):
                 cursor.execute(f"{command} {table}")
-    report = RebuildReport(dossiers, procedure_rows, agency_rows, round(time.perf_counter() - started, 3))
+        done("analyze")
+    report = RebuildReport(
+        dossiers, procedure_rows, agency_rows, round(time.perf_counter() - started, 3), steps
+    )
     log.info("ioc_rebuilt", **report.__dict__)
     return report
 
