@@ -189,3 +189,18 @@ class ApologyConfirmForm(forms.Form):
         help_text=_("Trả kết quả trước khi hết giờ làm việc của ngày này."),
         error_messages={"required": _("Chọn ngày hẹn mới."), "invalid": _("Ngày hẹn mới không hợp lệ.")},
     )
+
+
+# --- citizens' feedback ---------------------------------------------------------------------------------
+
+
+class FeedbackAnswerForm(forms.Form):
+    """The agency's answer to a citizen's feedback. An empty answer is refused by `feedback.actions`."""
+
+    response = forms.CharField(
+        label=_("Nội dung trả lời"),
+        required=False,
+        max_length=4000,
+        help_text=_("Người dân xem câu trả lời này ở trang đánh giá hồ sơ trên Cổng dịch vụ công."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

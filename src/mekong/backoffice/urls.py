@@ -14,4 +14,6 @@ urlpatterns = [
     path("phieu-xin-loi/", views.apologies, name="apologies"),
     path("phieu-xin-loi/<int:pk>/gui/", views.apology_confirm, name="apology_confirm"),
     path("phieu-xin-loi/<int:pk>/khong-dung/", views.apology_discard, name="apology_discard"),
+    path("phan-anh/", views.feedback, name="feedback"),
+    path("phan-anh/<int:pk>/tra-loi/", views.feedback_answer, name="feedback_answer"),
 ]

@@ -1,8 +1,10 @@
 """Back office for officials: the dossier queue of each agency, the dossier page with the actions the
-official may take, bulk actions, and the apology letters waiting for confirmation.
+official may take, bulk actions, the apology letters waiting for confirmation, and the citizens' feedback
+to answer.
 
-Views read and render; every change goes through one `dossiers.actions` function whose Vietnamese
-refusal (DomainError) is shown next to the form that caused it. Successful posts redirect (PRG).
+Views read and render; every change goes through one action (`dossiers.actions`, `feedback.actions`)
+whose Vietnamese refusal (DomainError) is shown next to the form that caused it. Successful posts
+redirect (PRG).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import structlog
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +36,7 @@ from mekong.accounts.models import RoleAssignment, User
 from mekong.accounts.roles import Role
 from mekong.backoffice import formdata, operations
 from mekong.backoffice.access import current_official, official_required
-from mekong.backoffice.forms import ApologyConfirmForm, BulkForm, QueueFilterForm
+from mekong.backoffice.forms import ApologyConfirmForm, BulkForm, FeedbackAnswerForm, QueueFilterForm
 from mekong.backoffice.operations import Operation
 from mekong.backoffice.rows import QUEUE_ROW_FIELDS, queue_rows_html
 from mekong.backoffice.steps import step_deadlines
@@ -52,6 +54,8 @@ from mekong.dossiers.models import (
 )
 from mekong.dossiers.selectors import QueueFilter, QueueSort, deadline_state, due_soon_horizon
 from mekong.dossiers.states import Status
+from mekong.feedback import actions as feedback_actions
+from mekong.feedback.models import Rating
 from mekong.payments.actions import compute_for
 from mekong.portal.templatetags.portal_tags import vnd
 
@@ -565,3 +569,96 @@ def apology_discard(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Đã bỏ phiếu xin lỗi dự thảo của hồ sơ {code}.").format(code=letter.dossier.code)
     )
     return redirect("backoffice:apologies")
+
+
+# --- citizens' feedback ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    rating: Rating
+    overdue: bool  # answered after its due date, or still unanswered past it
+    form: FeedbackAnswerForm | None  # None: answered already, or the official may read it but not answer
+
+    @property
+    def stars(self) -> str:
+        return "★" * self.rating.score + "☆" * (5 - self.rating.score)
+
+
+def _may_answer(user: User, agency_id: int) -> bool:
+    return any(permissions.can_act(user, agency_id, role) for role in feedback_actions.HANDLING_ROLES)
+
+
+def _feedback_items(user: User) -> QuerySet[Rating]:
+    """Ratings with feedback in the agencies `user` reads: unanswered first, each part by due date."""
+    readable = permissions.readable_agency_ids(user)
+    items = Rating.objects.exclude(comment="")
+    if readable is not None:
+        items = items.filter(dossier__agency_id__in=sorted(readable))
+    answered = Case(
+        When(handled_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return items.select_related("dossier", "dossier__agency", "dossier__procedure", "handled_by").order_by(
+        answered, "feedback_due_at", "pk"
+    )
+
+
+def _answer_form(rating: Rating, data: QueryDict | None = None) -> FeedbackAnswerForm:
+    return FeedbackAnswerForm(data, prefix=f"phan-anh-{rating.pk}")
+
+
+def _render_feedback(
+    request: HttpRequest,
+    user: User,
+    *,
+    failed: tuple[int, FeedbackAnswerForm] | None = None,
+    error: DomainError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    now = selectors.current_time()
+    page = Paginator(_feedback_items(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for rating in page.object_list:
+        due = rating.feedback_due_at
+        form: FeedbackAnswerForm | None = None
+        if rating.handled_at is None and _may_answer(user, rating.dossier.agency_id):
+            form = failed[1] if failed and failed[0] == rating.pk else _answer_form(rating)
+        rows.append(FeedbackRow(rating, due is not None and (rating.handled_at or now) > due, form))
+    context = {
+        "page": page,
+        "rows": rows,
+        "error": _error_text(error) if error else "",
+        "error_details": [
+            _field_error_text(problem)
+            for problem in (error.errors if error else [])
+            if failed is None or problem.field not in failed[1].fields
+        ],
+    }
+    return render(request, "backoffice/feedback.html", context, status=status)
+
+
+@require_GET
+@official_required
+def feedback(request: HttpRequest) -> HttpResponse:
+    return _render_feedback(request, current_official(request))
+
+
+@require_POST
+@official_required
+def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_official(request)
+    rating = _feedback_items(user).filter(pk=pk).first()
+    if rating is None:
+        raise Http404
+    form = _answer_form(rating, request.POST)
+    if not form.is_valid():
+        return _render_feedback(request, user, failed=(rating.pk, form), status=400)
+    try:
+        feedback_actions.handle_feedback(rating, actor=user, response=form.cleaned_data["response"])
+    except DomainError as error:
+        for problem in error.errors:
+            if problem.field in form.fields:
+                form.add_error(problem.field, _field_error_text(problem))
+        return _render_feedback(request, user, failed=(rating.pk, form), error=error, status=error.status)
+    messages.success(request, _("Đã trả lời phản ánh về hồ sơ {code}.").format(code=rating.dossier.code))
+    return redirect("backoffice:feedback")

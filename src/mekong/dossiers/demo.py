@@ -22,6 +22,8 @@ What is generated
   JSON Schema; every mandatory document gets a small valid PDF.
 * At the end the periodic apology drafting runs, as it would have, so the officers find drafts to
   confirm on the dossiers due within a few working hours or already late.
+* Then citizens rate some of their returned dossiers, some with feedback that officers answered on time,
+  late or not yet (``feedback.demo``; the demo citizen's own dossiers are left for them to rate).
 
 Idempotent: a second run counts the demo dossiers already there and only tops up to ``count``.
 """
@@ -44,7 +46,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mekong.accounts.demo import DEMO_CITIZEN_PERSONAL_ID, resolve_slots
@@ -57,6 +59,7 @@ from mekong.dossiers.apology import confirm_apology, draft_apologies, draft_apol
 from mekong.dossiers.calendar import province_calendar
 from mekong.dossiers.models import Channel, Dossier, ResultDelivery
 from mekong.dossiers.workdays import VIETNAM_TZ, WorkingCalendar
+from mekong.feedback.demo import RatingReport, rate_demo_dossiers
 from mekong.payments import demo as demo_payments
 
 ProgressCallback = Callable[[int, int], None]
@@ -641,13 +644,14 @@ class DemoReport:
     apologies_drafted: int
     by_status: dict[int, int]
     seconds: float
+    ratings: RatingReport
 
     def __str__(self) -> str:
         statuses = ", ".join(f"{status}: {n}" for status, n in sorted(self.by_status.items()))
         return (
             f"{self.created} hồ sơ mới, {self.already_there} hồ sơ có sẵn; {self.citizens_created} công dân, "
             f"{self.officials_created} cán bộ mẫu; {self.apologies_drafted} dự thảo phiếu xin lỗi; "
-            f"theo trạng thái: {statuses or '—'} ({self.seconds:.1f} s)"
+            f"{self.ratings}; theo trạng thái: {statuses or '—'} ({self.seconds:.1f} s)"
         )
 
 
@@ -660,6 +664,11 @@ def existing_demo_dossiers() -> int:
         )
         .count()
     )
+
+
+def generated_people_dossiers() -> QuerySet[Dossier]:
+    """The demo dossiers of the generated people (not the demo citizen's, which they may rate themselves)."""
+    return Dossier.objects.filter(code__isnull=False, applicant_personal_id__regex=DEMO_ID_PATTERN)
 
 
 class DemoGenerator:
@@ -1261,6 +1270,9 @@ def generate_demo_dossiers(
             items = generator.plan(wanted, procedures)
             statuses = generator.run(items)
             drafted = len(draft_apologies(now))
+    # Also when no dossier was added: a database loaded before the demo had ratings gets them now.
+    with _quiet("mekong.feedback", "mekong.ioc", "celery.app.trace"):
+        ratings = rate_demo_dossiers(generated_people_dossiers(), seed=seed, now=now)
     return DemoReport(
         created=sum(statuses.values()),
         already_there=already,
@@ -1269,4 +1281,5 @@ def generate_demo_dossiers(
         apologies_drafted=drafted,
         by_status=dict(statuses),
         seconds=time.perf_counter() - started,
+        ratings=ratings,
     )

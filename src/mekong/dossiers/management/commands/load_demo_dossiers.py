@@ -46,5 +46,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if report.created == 0:
             self.stdout.write(f"  Đã có {report.already_there} hồ sơ mẫu, không tạo thêm.")
+            if report.ratings.ratings:  # a database loaded before the demo had ratings
+                self.stdout.write(f"  {report.ratings}")
             return
         self.stdout.write(self.style.SUCCESS(f"  {report}"))
