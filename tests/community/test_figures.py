@@ -16,12 +16,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.factories import OfficialFactory, RoleAssignmentFactory
-from dossiers.factories import one_stop_shop, pdf, submitted_dossier, valid_form
+from dossiers.factories import counter_dossier, one_stop_shop, submitted_dossier
 from mekong.accounts.roles import Role
 from mekong.community import figures
 from mekong.community.models import Activity, ActivityKind, AssistedSubmission, Member
-from mekong.dossiers import actions as dossier_actions
-from mekong.dossiers.models import Channel
 
 from .factories import MemberFactory, TeamFactory, Towns
 
@@ -139,18 +137,7 @@ def test_the_default_period_is_twelve_whole_months() -> None:
 def test_assisted_dossiers_and_their_share_of_online_dossiers(towns: Towns) -> None:
     shop = one_stop_shop()
     online = [submitted_dossier(shop) for _ in range(4)]
-    counter = dossier_actions.create_draft(
-        actor=shop.receiver,
-        procedure=shop.procedure,
-        agency=shop.agency,
-        applicant=dossier_actions.Applicant(name="Lê Thị Tám"),
-        form_data=valid_form(),
-        channel=Channel.IN_PERSON,
-    )
-    dossier_actions.attach_file(
-        counter, actor=shop.receiver, stream=pdf(), name="a.pdf", requirement=shop.requirement
-    )
-    dossier_actions.submit(counter, actor=shop.receiver)
+    counter_dossier(shop)
     member = Member.objects.get(user=towns.member_a)
     AssistedSubmission.objects.create(
         dossier=online[0],

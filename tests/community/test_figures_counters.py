@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 
 from accounts.factories import OfficialFactory, RoleAssignmentFactory
-from dossiers.factories import OneStopShop, one_stop_shop, pdf, submitted_dossier, valid_form
+from dossiers.factories import OneStopShop, counter_dossier, one_stop_shop, pdf, submitted_dossier, valid_form
 from mekong.accounts.models import User
 from mekong.accounts.roles import Role
 from mekong.catalog.models import Agency, AgencyKind
@@ -87,18 +87,7 @@ def online(shop: OneStopShop, at: datetime) -> Dossier:
 
 
 def in_person(shop: OneStopShop, at: datetime) -> Dossier:
-    draft = dossier_actions.create_draft(
-        actor=shop.receiver,
-        procedure=shop.procedure,
-        agency=shop.agency,
-        applicant=dossier_actions.Applicant(name="Lê Thị Tám"),
-        form_data=valid_form(),
-        channel=Channel.IN_PERSON,
-    )
-    dossier_actions.attach_file(
-        draft, actor=shop.receiver, stream=pdf(), name="a.pdf", requirement=shop.requirement
-    )
-    return dossier_actions.submit(draft, actor=shop.receiver, at=at)
+    return counter_dossier(shop, at=at)
 
 
 def assisted(shop: OneStopShop, team: Team, member: User, at: datetime) -> Dossier:

@@ -17,7 +17,7 @@ from mekong.accounts.models import User
 from mekong.accounts.roles import Role
 from mekong.catalog.models import Agency, Procedure, RequiredDocument
 from mekong.dossiers import actions
-from mekong.dossiers.models import Dossier
+from mekong.dossiers.models import Channel, Dossier
 
 # The smallest well-formed files of each accepted type (magic number ... end marker).
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -71,6 +71,22 @@ def submitted_dossier(
         draft, actor=shop.citizen, stream=pdf(), name="to-khai.pdf", requirement=shop.requirement
     )
     return actions.submit(draft, actor=shop.citizen, at=at)
+
+
+def counter_dossier(
+    shop: OneStopShop, *, at: datetime | None = None, applicant: str = "Lê Thị Tám"
+) -> Dossier:
+    """Filed in person: the receiving officer enters it for the citizen at the counter."""
+    draft = actions.create_draft(
+        actor=shop.receiver,
+        procedure=shop.procedure,
+        agency=shop.agency,
+        applicant=actions.Applicant(name=applicant),
+        form_data={**valid_form(), "ho_ten": applicant},
+        channel=Channel.IN_PERSON,
+    )
+    actions.attach_file(draft, actor=shop.receiver, stream=pdf(), name="a.pdf", requirement=shop.requirement)
+    return actions.submit(draft, actor=shop.receiver, at=at)
 
 
 def valid_form() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from catalog.factories import ProcedureFactory, ProcessingStepFactory, RequiredDocumentFactory
-from dossiers.factories import OneStopShop, pdf, submitted_dossier
+from dossiers.factories import OneStopShop, counter_dossier, pdf, submitted_dossier
 from mekong.dossiers import actions
 from mekong.ioc import selectors
 from mekong.ioc.indicators import month_of
@@ -99,21 +99,7 @@ def test_online_dossiers_of_an_e_result_procedure_count_once_they_have_their_res
 
 
 def test_a_dossier_filed_in_person_is_not_online(shop: OneStopShop, viewer: Any) -> None:
-    from mekong.dossiers.actions import Applicant
-    from mekong.dossiers.models import Channel
-
-    draft = actions.create_draft(
-        actor=shop.receiver,
-        procedure=shop.procedure,
-        agency=shop.agency,
-        applicant=Applicant(name="Lê Thị Hoa"),
-        form_data={"ho_ten": "Lê Thị Hoa", "so_ban": 1},
-        channel=Channel.IN_PERSON,
-    )
-    actions.attach_file(
-        draft, actor=shop.receiver, stream=pdf(), name="to-khai.pdf", requirement=shop.requirement
-    )
-    actions.submit(draft, actor=shop.receiver, at=vn(2025, 3, 3))
+    counter_dossier(shop, at=vn(2025, 3, 3), applicant="Lê Thị Hoa")
     submitted_dossier(shop, at=vn(2025, 3, 3))
     figures = selectors.summary(viewer, None, month_of(date(2025, 3, 1)), now=date(2025, 4, 10))
     assert (indicator(figures, "3.3")["numerator"], indicator(figures, "3.3")["denominator"]) == (1, 2)
