@@ -30,6 +30,8 @@ Variables (all optional on a developer machine):
                      shortly after each commit; "0": inside each event's transaction. Default: on with
                      REDIS_URL (docs/decisions/0009-ioc-after-commit.md)
   MEKONG_IOC_DELAY_SECONDS how long events are gathered before the task runs (default 1)
+  MEKONG_IOC_QUEUE   Celery queue of that task; default the default queue
+  MEKONG_CACHE_KEY_PREFIX prefix of every cache key, for deployments that share one Redis; default none
   VNPAY_TMN_CODE, VNPAY_HASH_SECRET  the merchant's terminal code and secret from VNPAY (online fees)
   VNPAY_PAYMENT_URL  VNPAY's payment page; default its sandbox, https://sandbox.vnpayment.vn/paymentv2/vpcpay.html
   MEKONG_PAYMENT_GATEWAY  gateway for new online payments ("vnpay", "sandbox"); default sandbox when enabled
@@ -193,6 +195,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("MEKONG_CACHE_KEY_PREFIX", "")
 
 # Celery: through Redis when configured, otherwise inline in the calling process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -344,6 +347,7 @@ MEKONG_NOTIFY_MAX_AGE_HOURS = int(os.environ.get("MEKONG_NOTIFY_MAX_AGE_HOURS", 
 # The operations centre's aggregates (docs/decisions/0007-ioc-aggregates.md, 0009-ioc-after-commit.md).
 MEKONG_IOC_DEFERRED = env_bool("MEKONG_IOC_DEFERRED", bool(REDIS_URL))
 MEKONG_IOC_DELAY_SECONDS = float(os.environ.get("MEKONG_IOC_DELAY_SECONDS", "1"))
+MEKONG_IOC_QUEUE = os.environ.get("MEKONG_IOC_QUEUE", "")
 
 # Online payment of fees (mekong.payments): VNPAY, and a local sandbox gateway for development and tests.
 VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")

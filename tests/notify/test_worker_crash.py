@@ -19,20 +19,11 @@ from __future__ import annotations
 
 import email
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from dossiers.factories import one_stop_shop, submitted_dossier
 from mekong.celery import app as celery_app
@@ -40,99 +31,19 @@ from mekong.dossiers import actions
 from mekong.notify.channels.contrib.email import message_id
 from mekong.notify.channels.contrib.sms.providers.dev import read_log
 from mekong.notify.models import Delivery, DeliveryStatus, InboxMessage, Notification
+from workers import Worker, redis_queue, sessions_gone, wait_for, worker_environment
+
+__all__ = ["redis_queue"]  # a fixture, used by name
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-TESTS_DIR = Path(__file__).resolve().parents[1]
 LEASE_SECONDS = 3
-WAIT_SECONDS = 120
-WORKER_APPLICATION = "mekong-test-crash-worker"  # names the workers' PostgreSQL sessions
+CRASH_APP = "notify.crash_worker"
 
 
 @pytest.fixture
 def _tasks_inline() -> None:
     """Overrides the package's fixture: here deliveries really go through Redis to worker processes."""
-
-
-def database_url() -> str:
-    """The URL of the test database, for the worker processes."""
-    config = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(config["NAME"])
-        if name.startswith(("file:memorydb", ":memory:")):
-            pytest.fail("a worker process needs a file-backed SQLite test database (see tests/conftest.py)")
-        return f"sqlite:///{Path(name).resolve()}"
-    if connection.vendor == "postgresql":
-        user = quote(str(config.get("USER") or ""), safe="")
-        password = quote(str(config.get("PASSWORD") or ""), safe="")
-        credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-        host, port = config.get("HOST") or "127.0.0.1", config.get("PORT") or 5432
-        return f"postgres://{credentials}{host}:{port}/{config['NAME']}?application_name={WORKER_APPLICATION}"
-    pytest.fail(f"no worker database URL for {connection.vendor}")
-
-
-class Worker:
-    """A `celery worker` in its own process group, so killing it kills the pool's processes too."""
-
-    def __init__(self, name: str, queue: str, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "--app",
-            "notify.crash_worker",
-            "worker",
-            "--queues",
-            queue,
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "4",
-            "--hostname",
-            f"{name}-{uuid.uuid4().hex[:8]}@%h",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-            "--loglevel",
-            "INFO",
-        ]
-        self.output = log.open("wb")
-        self.process = subprocess.Popen(
-            command,
-            env=env,
-            cwd=TESTS_DIR,
-            stdout=self.output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-        self.output.close()
-
-    def tail(self) -> str:
-        if not self.output.closed:
-            self.output.flush()
-        return self.log.read_text(errors="replace")[-4000:]
-
-
-def wait_for(condition: Callable[[], bool], what: str, workers: list[Worker]) -> None:
-    """Poll the database and files until `condition` holds; fail early if one of `workers` dies."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        for worker in workers:
-            if worker.process.poll() is not None:
-                pytest.fail(
-                    f"the worker exited ({worker.process.returncode}) waiting for {what}:\n{worker.tail()}"
-                )
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}:\n" + "\n---\n".join(worker.tail() for worker in workers))
 
 
 def statuses(*deliveries: Delivery) -> list[str]:
@@ -149,37 +60,6 @@ def message_ids(mail_dir: Path) -> Counter[str]:
             if text.strip():
                 found[" ".join(str(email.message_from_string(text)["Message-ID"]).split())] += 1
     return found
-
-
-def sessions_gone(timeout: float = 30) -> None:
-    """Wait until the killed workers' database sessions have ended, so the test database can be flushed
-    and dropped (PostgreSQL ends a session when it notices its client is gone)."""
-    if connection.vendor != "postgresql":
-        return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND application_name = %s",
-                [WORKER_APPLICATION],
-            )
-            if cursor.fetchone() == (0,):
-                return
-        time.sleep(0.1)
-    pytest.fail("the killed workers' database sessions are still open")
-
-
-@pytest.fixture
-def redis_queue() -> Iterator[str]:
-    if not REDIS_URL:
-        pytest.skip("needs Redis: set REDIS_URL (CI does) to run real Celery workers against it")
-    import redis
-
-    name = f"test-notify-{uuid.uuid4().hex}"
-    yield name
-    # The queue and kombu's records of its bindings.
-    redis.Redis.from_url(REDIS_URL).delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
 
 
 def test_a_notification_is_delivered_once_when_the_worker_is_killed_mid_task(
@@ -200,20 +80,14 @@ def test_a_notification_is_delivered_once_when_the_worker_is_killed_mid_task(
     sms_2, email_2 = second.deliveries.get(channel="sms"), second.deliveries.get(channel="email")
     assert statuses(sms_1, email_1, sms_2, email_2) == [DeliveryStatus.PENDING] * 4  # queued, not sent
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": REDIS_URL,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS_DIR), os.environ.get("PYTHONPATH")])),
-        "MEKONG_VAR_DIR": str(tmp_path / "var"),
-        "MEKONG_ALLOW_DEV_SECRET": "1",
-        "MEKONG_SMS_PROVIDER": "notify.crash_worker.PausingSmsProvider",
-        "MEKONG_SMS_LOG": str(sms_log),
-        "EMAIL_BACKEND": "notify.crash_worker.PausingEmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "MEKONG_NOTIFY_LEASE_SECONDS": str(LEASE_SECONDS),
-        "LOG_FORMAT": "console",
-    }
+    env = worker_environment(
+        tmp_path,
+        MEKONG_SMS_PROVIDER="notify.crash_worker.PausingSmsProvider",
+        MEKONG_SMS_LOG=str(sms_log),
+        EMAIL_BACKEND="notify.crash_worker.PausingEmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+        MEKONG_NOTIFY_LEASE_SECONDS=str(LEASE_SECONDS),
+    )
     pauses = {str(email_1.key): "before-send", str(sms_1.key): "after-send", str(sms_2.pk): "after-task"}
     points = [f"before-send-{email_1.key}", f"after-send-{sms_1.key}", f"after-task-{sms_2.pk}"]
     workers: list[Worker] = []
@@ -223,6 +97,7 @@ def test_a_notification_is_delivered_once_when_the_worker_is_killed_mid_task(
             redis_queue,
             {**env, "NOTIFY_TEST_PAUSES": json.dumps(pauses), "NOTIFY_TEST_BARRIER_DIR": str(barrier)},
             tmp_path / "worker-killed.log",
+            app=CRASH_APP,
         )
         workers.append(first_worker)
         wait_for(
@@ -250,6 +125,7 @@ def test_a_notification_is_delivered_once_when_the_worker_is_killed_mid_task(
             redis_queue,
             {**env, "NOTIFY_TEST_VISIBILITY_TIMEOUT": "5"},
             tmp_path / "worker-recovering.log",
+            app=CRASH_APP,
         )
         workers.append(second_worker)
         wait_for(

@@ -466,7 +466,8 @@ def schedule_pending() -> None:
     # after that schedules another task; one committed before it is claimed by this one. None is lost.
     if cache.add(SCHEDULED_KEY, 1, timeout=max(1, math.ceil(delay))):
         try:
-            refresh_pending_task.apply_async(countdown=delay)
+            queue = settings.MEKONG_IOC_QUEUE
+            refresh_pending_task.apply_async(countdown=delay, **({"queue": queue} if queue else {}))
         except Exception:
             cache.delete(SCHEDULED_KEY)
             log.exception("ioc_refresh_not_queued")  # the rows stay pending for the next task or beat
