@@ -21,7 +21,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report.__dict__))
         else:
+            steps = ", ".join(f"{step} {seconds} s" for step, seconds in report.steps.items())
             self.stdout.write(
                 f"Đã tính lại {report.dossiers} hồ sơ: {report.procedure_days} dòng theo thủ tục, "
-                f"{report.agency_days} dòng theo cơ quan, {report.seconds} s."
+                f"{report.agency_days} dòng theo cơ quan, {report.seconds} s ({steps})."
             )
