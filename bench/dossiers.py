@@ -22,11 +22,9 @@ Prints each scenario's throughput, p50 and p99, the ratios to /healthz, and the 
 from __future__ import annotations
 
 import argparse
-import base64
 import csv
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -35,7 +33,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from services import celery_worker, flush_redis, stop
+from services import celery_worker, flush_redis, production_env, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -178,19 +176,13 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="mekong-bench-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "MEKONG_FACEID_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING",
-        "MEKONG_VAR_DIR": str(work / "var"),
-        "MEKONG_LOOKUP_LIMIT": "1000000000",  # the benchmark is one client address
-        "MEKONG_BENCH_FIXTURE": str(work / "fixture.json"),
-    }
-    env.pop("REDIS_URL", None)  # setting up runs its tasks inline; only the server below uses Redis
+    # Without REDIS_URL: setting up runs its tasks inline; only the server below uses Redis.
+    env = production_env(
+        args.database_url,
+        work,
+        MEKONG_LOOKUP_LIMIT="1000000000",  # the benchmark is one client address
+        MEKONG_BENCH_FIXTURE=str(work / "fixture.json"),
+    )
     step(f"Cơ sở dữ liệu {args.database_url}")
     ensure_database(args.database_url)
     run([str(BIN / "mekong"), "migrate", "--noinput", "-v0"], env)

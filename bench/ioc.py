@@ -20,10 +20,8 @@ Prints each measure and the goals; the last line is JSON.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -187,20 +185,13 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="mekong-bench-ioc-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "MEKONG_FACEID_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING",
-        "MEKONG_VAR_DIR": str(work / "var"),
-    }
-    env.pop("REDIS_URL", None)
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mekong.settings"
     sys.path.insert(0, str(ROOT / "bench"))
+    from services import production_env
+
+    env = production_env(args.database_url, work)
+    os.environ.update(env)
+    os.environ.pop("REDIS_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mekong.settings"
 
     if not args.reuse:
         step(f"Cơ sở dữ liệu mới {args.database_url}")
