@@ -87,6 +87,16 @@ def test_members_per_team(towns: Towns) -> None:
     assert [t.code for t in figures.team_sizes(figures.Scope(frozenset({towns.b.agency.pk}))).teams] == [
         "B-1"
     ]
+    # The IOC panel's totals in one aggregate: the same as the per-team rows, with a dissolved team and
+    # members who left or have not started.
+    towns.team_a2.dissolved_on = date.today()
+    towns.team_a2.save()
+    MemberFactory(team=towns.team_a, active_from=date.today() + timedelta(days=3))
+    for scope in (figures.Scope(), figures.Scope(frozenset({towns.a.agency.pk}))):
+        sizes = figures.team_sizes(scope)
+        assert figures.team_totals(scope) == (sizes.team_count, sizes.member_count)
+    assert figures.team_totals(figures.Scope()) == (2, 5)
+    assert figures.team_totals(figures.Scope(), on=date.today() + timedelta(days=3)) == (2, 6)
 
 
 @pytest.mark.django_db
@@ -124,6 +134,16 @@ def test_activities_by_kind_commune_and_month(towns: Towns) -> None:
         figures.Scope(frozenset({towns.b.agency.pk})), since=date(2026, 1, 1), until=TODAY
     )
     assert sum(c.count for c in only_b) == 2
+    # The IOC panel's total in one count: the sum of the rows, both ends of the period included.
+    for scope in (figures.Scope(), figures.Scope(frozenset({towns.b.agency.pk}))):
+        for since, until in (
+            (date(2026, 3, 1), TODAY),
+            (date(2026, 4, 2), date(2026, 4, 30)),
+            (TODAY, TODAY),
+        ):
+            rows = figures.activity_counts(scope, since=since, until=until)
+            assert figures.activity_total(scope, since=since, until=until) == sum(c.count for c in rows)
+    assert figures.activity_total(figures.Scope(), since=date(2026, 4, 2), until=date(2026, 4, 30)) == 2
 
 
 def test_the_default_period_is_twelve_whole_months() -> None:

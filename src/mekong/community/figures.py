@@ -239,6 +239,21 @@ def team_sizes(scope: Scope, *, on: date | None = None) -> TeamSizes:
     )
 
 
+def team_totals(scope: Scope, *, on: date | None = None) -> tuple[int, int]:
+    """(teams, active members) on `on` (today): the totals of `team_sizes` in one aggregate, for the IOC
+    panel that refreshes every few seconds and shows no per-team row."""
+    day = on or today()
+    totals = (
+        scope.teams()
+        .filter(team_active_on(day))
+        .aggregate(
+            teams=Count("pk", distinct=True),
+            members=Count("members", filter=active_on(day, "members__"), distinct=True),
+        )
+    )
+    return int(totals["teams"]), int(totals["members"])
+
+
 # --- activities ---------------------------------------------------------------------------------------------
 
 
@@ -285,6 +300,14 @@ def activity_counts(scope: Scope, *, since: date, until: date) -> list[ActivityC
         ActivityCount(_as_date(month), agency_id, agencies.get(agency_id, ""), kind, count)
         for month, agency_id, kind, count in rows
     ]
+
+
+def activity_total(scope: Scope, *, since: date, until: date) -> int:
+    """The number of support activities dated since..until: the sum of `activity_counts`, in one count."""
+    activities = Activity.objects.filter(date__gte=since, date__lte=until)
+    if scope.agency_ids is not None:
+        activities = activities.filter(team__agency_id__in=sorted(scope.agency_ids))
+    return activities.count()
 
 
 def _as_date(value: date | datetime) -> date:

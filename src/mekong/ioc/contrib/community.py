@@ -19,9 +19,9 @@ class CommunityTeamsPanel(Panel):
         coverage = figures.coverage(scope)
         if not coverage.hamlets:
             return []  # no hamlet in view (an agency that is not a commune): nothing to say
-        sizes = figures.team_sizes(scope)
+        teams, members = figures.team_totals(scope)
         since, until = context.period.start, context.period.end
-        activities = sum(row.count for row in figures.activity_counts(scope, since=since, until=until))
+        activities = figures.activity_total(scope, since=since, until=until)
         # The online total from the IOC's counters (filed online in the period, same agencies): no scan of
         # the dossiers on each refresh. Only the assisted ones are counted here.
         assisted = figures.AssistedShare(
@@ -29,8 +29,8 @@ class CommunityTeamsPanel(Panel):
         )
         return [
             Figure(_("Ấp, khu vực có tổ hoạt động"), round(coverage.percent or 0.0, 1), "%"),
-            Figure(_("Số tổ"), sizes.team_count),
-            Figure(_("Số thành viên"), sizes.member_count),
+            Figure(_("Số tổ"), teams),
+            Figure(_("Số thành viên"), members),
             Figure(_("Lượt hỗ trợ người dân trong kỳ"), activities),
             Figure(_("Hồ sơ trực tuyến nộp với sự hỗ trợ của tổ"), assisted.assisted),
             Figure(_("Tỷ lệ trong hồ sơ trực tuyến"), round(assisted.percent or 0.0, 1), "%"),
